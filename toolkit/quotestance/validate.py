@@ -1,0 +1,302 @@
+"""The validator: structural and semantic checks of article records, file by file.
+
+``validate_files`` streams every file line by line (memory does not grow with file size) and
+reports every finding as an ``Incident``; it never modifies its input. Corpus-wide checks
+(splits, leakage, checksums) live in ``corpus_checks.py``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import records
+from .format import field_kinds
+from .incidents import Incident
+from .jsonl import Line, read_lines
+from .labels import DETERMINERS, PRONOUNS, target_category_ids
+
+_STR_KINDS = {"str": str, "int": int}
+
+
+@dataclass
+class Report:
+    """Outcome of a validation run."""
+
+    incidents: list[Incident] = field(default_factory=list)
+    files: int = 0
+    articles: int = 0
+    quotes: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.incidents if i.level == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for i in self.incidents if i.level == "warning")
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        by_rule: dict[str, int] = {}
+        for i in self.incidents:
+            by_rule[i.rule] = by_rule.get(i.rule, 0) + 1
+        return {"ok": self.ok, "files": self.files, "articles": self.articles,
+                "quotes": self.quotes, "errors": self.errors, "warnings": self.warnings,
+                "by_rule": dict(sorted(by_rule.items())),
+                "incidents": [i.to_dict() for i in self.incidents]}
+
+
+class _Ctx:
+    __slots__ = ("path", "line", "aid", "out")
+
+    def __init__(self, path: str, line: int, aid: str | None, out: list[Incident]):
+        self.path, self.line, self.aid, self.out = path, line, aid, out
+
+    def add(self, rule: str, message: str, json_path: str) -> None:
+        self.out.append(Incident.error(rule, self.path, self.line, message, json_path, self.aid))
+
+
+def _short(v: Any, n: int = 50) -> str:
+    s = repr(v)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+_JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean",
+              list: "array", dict: "object", type(None): "null"}
+
+
+def _check_record(obj: Any, cls: type, jp: str, ctx: _Ctx) -> bool:
+    """Structural check of one record against its dataclass. True when usable downstream."""
+    if type(obj) is not dict:
+        ctx.add("field.type", f"expected an object, got {_JSON_TYPE.get(type(obj), '?')} "
+                              f"{_short(obj)}", jp or "$")
+        return False
+    ok = True
+    kinds = field_kinds(cls)
+    for name, kind in kinds:
+        p = f"{jp}.{name}" if jp else name
+        if name not in obj:
+            ctx.add("field.missing", f"missing field {name!r}", p)
+            ok = False
+            continue
+        if not _check_value(obj[name], kind, p, ctx, cls, name):
+            ok = False
+    if len(obj) > len(kinds):
+        known = {n for n, _ in kinds}
+        for k in obj:
+            if k not in known:
+                ctx.add("field.unknown", f"unknown field {k!r}", f"{jp}.{k}" if jp else k)
+    return ok
+
+
+def _check_value(v: Any, kind: tuple, p: str, ctx: _Ctx, cls: type, name: str) -> bool:
+    tag = kind[0]
+    if tag == "opt":
+        if v is None:
+            return True
+        kind = kind[1]
+        tag = kind[0]
+    elif v is None:
+        ctx.add("field.type", f"{name!r} must not be null", p)
+        return False
+    if tag == "str":
+        if type(v) is not str:
+            ctx.add("field.type", f"expected a string, got {_JSON_TYPE.get(type(v), '?')} "
+                                  f"{_short(v)}", p)
+            return False
+        if not v and name in ("id", "text", "name", "target"):
+            ctx.add("field.empty", f"{name!r} is an empty string", p)
+            return False
+        if cls is records.Target and name == "category" and v not in target_category_ids():
+            ctx.add("category.unknown", f"target category {v!r} is not in the registry "
+                                        f"(schema/target_categories.json)", p)
+            return False
+        return True
+    if tag == "int":
+        if type(v) is not int:
+            ctx.add("field.type", f"expected an integer offset, got "
+                                  f"{_JSON_TYPE.get(type(v), '?')} {_short(v)}", p)
+            return False
+        return True
+    if tag == "enum":
+        if type(v) is not str:
+            ctx.add("field.type", f"expected a string label, got {_short(v)}", p)
+            return False
+        if v not in kind[1]._value2member_map_:
+            allowed = ", ".join(m.value for m in kind[1])
+            ctx.add("label.unknown", f"{name!r} must be one of {{{allowed}}}; got {v!r}", p)
+            return False
+        return True
+    if tag == "list":
+        if type(v) is not list:
+            ctx.add("field.type", f"expected an array, got {_JSON_TYPE.get(type(v), '?')} "
+                                  f"{_short(v)}", p)
+            return False
+        inner = kind[1]
+        ok = True
+        if inner[0] == "record":
+            for i, x in enumerate(v):
+                ok = _check_record(x, inner[1], f"{p}[{i}]", ctx) and ok
+        else:
+            for i, x in enumerate(v):
+                ok = _check_value(x, inner, f"{p}[{i}]", ctx, cls, name) and ok
+        return ok
+    if tag == "record":
+        return _check_record(v, kind[1], p, ctx)
+    raise AssertionError(kind)
+
+
+def _check_span(s: dict, text: str, n: int, jp: str, ctx: _Ctx) -> bool:
+    start, end = s["start"], s["end"]
+    if start < 0 or end > n:
+        ctx.add("span.bounds", f"span [{start}, {end}) lies outside the text (length {n})", jp)
+        return False
+    if start >= end:
+        ctx.add("span.order", f"start {start} is not before end {end}", jp)
+        return False
+    if text[start:end] != s["text"]:
+        ctx.add("span.text", f"text {_short(s['text'])} differs from text[{start}:{end}] = "
+                             f"{_short(text[start:end])}", jp)
+        return False
+    return True
+
+
+def _mention_ok(t: str, ent: dict) -> bool:
+    low = t.lower()
+    if low in PRONOUNS or low.startswith(DETERMINERS):
+        return True
+    if t == ent["name"] or t in ent["aliases"]:
+        return True
+    return low == ent["name"].lower() or any(low == a.lower() for a in ent["aliases"])
+
+
+def check_article(obj: dict, path: str, line: int, out: list[Incident],
+                  registry: frozenset[str] | None = None) -> bool:
+    """Check one article dict; append incidents to ``out``. True when it has no error."""
+    aid = obj.get("id") if type(obj.get("id")) is str else None
+    ctx = _Ctx(path, line, aid, out)
+    before = len(out)
+    if not _check_record(obj, records.Article, "", ctx):
+        return False
+    text = obj["text"]
+    n = len(text)
+    ents: dict[str, dict] = {}
+    for i, e in enumerate(obj["entities"]):
+        if e["id"] in ents:
+            ctx.add("id.duplicate", f"entity id {e['id']!r} is used twice", f"entities[{i}].id")
+        ents[e["id"]] = e
+        kb = e["kb_id"]
+        if registry is not None and kb and kb.startswith("QSW:") and kb not in registry:
+            ctx.add("kb.unknown", f"kb_id {kb!r} is not in the world registry",
+                    f"entities[{i}].kb_id")
+    targets: set[str] = set()
+    for i, t in enumerate(obj["targets"]):
+        if t["id"] in targets:
+            ctx.add("id.duplicate", f"target id {t['id']!r} is used twice", f"targets[{i}].id")
+        targets.add(t["id"])
+    qids: dict[str, str | None] = {}
+    for i, q in enumerate(obj["quotes"]):
+        jp = f"quotes[{i}]"
+        if q["id"] in qids:
+            ctx.add("id.duplicate", f"quote id {q['id']!r} is used twice", f"{jp}.id")
+        qids[q["id"]] = q["continues"]
+        _check_span(q, text, n, jp, ctx)
+        sp = q["speaker"]
+        if sp is not None and sp not in ents:
+            ctx.add("ref.speaker", f"speaker {sp!r} is not an entity of the article "
+                                   f"(entities: {', '.join(ents) or 'none'})", f"{jp}.speaker")
+        m = q["speaker_mention"]
+        if m is not None:
+            if _check_span(m, text, n, f"{jp}.speaker_mention", ctx):
+                if sp is None:
+                    ctx.add("mention.without-speaker",
+                            f"mention {_short(m['text'])} is given but speaker is null",
+                            f"{jp}.speaker_mention")
+                elif sp in ents and not _mention_ok(m["text"], ents[sp]):
+                    ctx.add("mention.alias",
+                            f"mention {_short(m['text'])} is not a name, alias, pronoun or "
+                            f"description of {ents[sp]['name']!r}", f"{jp}.speaker_mention")
+                if q["start"] <= m["start"] and m["end"] <= q["end"]:
+                    ctx.add("mention.inside-quote", f"mention {_short(m['text'])} lies inside "
+                                                    "its quote", f"{jp}.speaker_mention")
+        c = q["cue"]
+        if c is not None:
+            _check_span(c, text, n, f"{jp}.cue", ctx)
+        seen: set[str] = set()
+        for k, s in enumerate(q["stances"]):
+            tg = s["target"]
+            if tg not in targets:
+                ctx.add("ref.target", f"stance target {tg!r} is not a target of the article "
+                                      f"(targets: {', '.join(sorted(targets)) or 'none'})",
+                        f"{jp}.stances[{k}].target")
+            if tg in seen:
+                ctx.add("stance.duplicate", f"quote {q['id']!r} has two stances toward {tg!r}",
+                        f"{jp}.stances[{k}]")
+            seen.add(tg)
+    for i, q in enumerate(obj["quotes"]):
+        c = q["continues"]
+        if c is not None and c not in qids:
+            ctx.add("ref.continues", f"continues {c!r}: no such quote", f"quotes[{i}].continues")
+    _check_cycles(qids, ctx)
+    return not any(i.level == "error" for i in out[before:])
+
+
+def _check_cycles(links: dict[str, str | None], ctx: _Ctx) -> None:
+    done: set[str] = set()
+    for start in links:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = start
+        while cur is not None and cur in links and cur not in done:
+            if cur in on_path:
+                cyc = path[path.index(cur):] + [cur]
+                ctx.add("continues.cycle", "continues links form a cycle: " + " -> ".join(cyc),
+                        "quotes")
+                break
+            on_path.add(cur)
+            path.append(cur)
+            cur = links[cur]
+        done.update(path)
+
+
+def iter_checked(paths: Iterable[str | os.PathLike[str]], report: Report,
+                 registry: frozenset[str] | None = None,
+                 on_article: Callable[[Line, bool], None] | None = None) -> Iterator[Line]:
+    """Validate files as a stream, yielding each line after its checks."""
+    ids: dict[str, tuple[str, int]] = {}
+    for p in paths:
+        report.files += 1
+        for ln in read_lines(p, report.incidents):
+            obj = ln.obj
+            ok = check_article(obj, ln.path, ln.lineno, report.incidents, registry)
+            report.articles += 1
+            q = obj.get("quotes")
+            if type(q) is list:
+                report.quotes += len(q)
+            aid = obj.get("id")
+            if type(aid) is str:
+                if aid in ids:
+                    fp, fl = ids[aid]
+                    report.incidents.append(Incident.error(
+                        "article.duplicate-id", ln.path, ln.lineno,
+                        f"article id {aid!r} was already used at {fp}:{fl}", "id", aid))
+                else:
+                    ids[aid] = (ln.path, ln.lineno)
+            if on_article is not None:
+                on_article(ln, ok)
+            yield ln
+
+
+def validate_files(paths: Iterable[str | os.PathLike[str]],
+                   registry: frozenset[str] | None = None) -> Report:
+    """Validate JSONL files of articles; every finding is in the returned report."""
+    report = Report()
+    for _ in iter_checked(paths, report, registry):
+        pass
+    return report
