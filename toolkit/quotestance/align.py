@@ -90,11 +90,14 @@ def _quote_span(text: str, q: dict, where: str) -> tuple[int, int]:
 
 
 def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line: blank lines do not count as paragraphs."""
     out, start = [], 0
     for m in re.finditer(r"\n", text):
-        out.append((start, m.start()))
+        if text[start:m.start()].strip():
+            out.append((start, m.start()))
         start = m.end()
-    out.append((start, len(text)))
+    if text[start:].strip():
+        out.append((start, len(text)))
     return out
 
 
@@ -117,25 +120,27 @@ def _near_span(text: str, spec: Any, qs: int, qe: int, paras: list[tuple[int, in
                              f"{len(occ)} times as a whole word")
         a = occ[n - 1]
         return {"start": a, "end": a + len(s), "text": s}
-    first = next(i for i, (a, b) in enumerate(paras) if b >= qs)
-    last = next(i for i, (a, b) in enumerate(paras) if b >= qe)
+    first = next((i for i, (a, b) in enumerate(paras) if b >= qs), len(paras) - 1)
+    last = next((i for i, (a, b) in enumerate(paras) if b >= qe), len(paras) - 1)
     lo = paras[max(0, first - 1)][0]
     hi = paras[min(len(paras) - 1, last + 1)][1]
+    own_lo, own_hi = paras[first][0], paras[last][1]
     cands = []
     for a in occ:
         b = a + len(s)
         if a < lo or b > hi or (a < qe and b > qs):
             continue
         dist = qs - b if b <= qs else a - qe
-        cands.append((dist, a))
+        outside = 0 if own_lo <= a and b <= own_hi else 1  # the quote's own paragraphs first
+        cands.append((outside, dist, a))
     if not cands:
         raise AlignError(f"{where}: {_clip(s)} does not occur outside the quote in its "
                          f"paragraph or the paragraphs around it; give `occurrence: N`")
     cands.sort()
-    if len(cands) > 1 and cands[0][0] == cands[1][0]:
+    if len(cands) > 1 and cands[0][:2] == cands[1][:2]:
         raise AlignError(f"{where}: {_clip(s)} occurs equally near the quote on both sides; "
                          f"give `occurrence: N`")
-    a = cands[0][1]
+    a = cands[0][2]
     return {"start": a, "end": a + len(s), "text": s}
 
 

@@ -160,7 +160,7 @@ def validate_corpus(root: Path, check_checksums: bool = True) -> Report:
             report.incidents.append(Incident.error(
                 "corpus.manifest", str(qf), 0,
                 "the quote view is missing or out of date with the articles; "
-                "run `quotestance corpus manifest --rebuild-views`"))
+                "run `quotestance corpus manifest`"))
     for a, b, jac in find_leaks(items):
         report.incidents.append(Incident.error(
             "corpus.leak", b[2], b[3],

@@ -229,6 +229,7 @@ def atomic_writer(path: str | os.PathLike[str], refuse: Iterable[str | os.PathLi
             yield f
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -236,6 +237,16 @@ def atomic_writer(path: str | os.PathLike[str], refuse: Iterable[str | os.PathLi
         except FileNotFoundError:
             pass
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """Keep an existing file's mode; a new file gets the usual 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def write_jsonl(path: str | os.PathLike[str], objs: Iterable[Any],

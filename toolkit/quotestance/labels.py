@@ -28,9 +28,16 @@ def target_category_ids() -> frozenset[str]:
     return frozenset(c["id"] for c in target_categories())
 
 
-def _enum(name: str, key: str) -> type[Enum]:
+class LabelEnum(str, Enum):
+    """A label: compares equal to its string value and prints as it."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _enum(name: str, key: str) -> type[LabelEnum]:
     values = label_sets()[key]
-    return Enum(name, [(v.upper(), v) for v in values], type=str)  # type: ignore[return-value]
+    return LabelEnum(name, [(v.upper(), v) for v in values])  # type: ignore[return-value]
 
 
 QuoteType = _enum("QuoteType", "quote_type")

@@ -10,6 +10,7 @@ Offsets are Python string offsets (Unicode code points), half-open: ``text[start
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from enum import Enum
 from typing import Any, Optional
 
 from .labels import EntityType, Genre, Provenance, QuoteType, Split, StanceLabel
@@ -135,6 +136,8 @@ def _build(cls: type, d: dict[str, Any]) -> Any:
 
 def _convert(kind: tuple, v: Any) -> Any:
     tag = kind[0]
+    if tag == "opt":
+        return None if v is None else _convert(kind[1], v)
     if v is None:
         return () if tag == "list" else None
     if tag == "list":
@@ -151,6 +154,6 @@ def _dump(obj: Any) -> Any:
         return [_dump(x) for x in obj]
     if hasattr(obj, "__dataclass_fields__"):
         return {f.name: _dump(getattr(obj, f.name)) for f in fields(obj)}
-    if isinstance(obj, str):
-        return str(obj) if type(obj) is not str else obj
+    if isinstance(obj, Enum):
+        return obj.value
     return obj

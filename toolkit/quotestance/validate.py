@@ -110,7 +110,7 @@ def _check_value(v: Any, kind: tuple, p: str, ctx: _Ctx, cls: type, name: str) -
             ctx.add("field.type", f"expected a string, got {_JSON_TYPE.get(type(v), '?')} "
                                   f"{_short(v)}", p)
             return False
-        if not v and name in ("id", "text", "name", "target"):
+        if not v and name in ("id", "name", "target"):
             ctx.add("field.empty", f"{name!r} is an empty string", p)
             return False
         if cls is records.Target and name == "category" and v not in target_category_ids():
@@ -119,6 +119,10 @@ def _check_value(v: Any, kind: tuple, p: str, ctx: _Ctx, cls: type, name: str) -
             return False
         return True
     if tag == "int":
+        if type(v) is float and abs(v) >= 2.0 ** 63:
+            ctx.add("json.big-int", f"offset {v:.0f} does not fit in 64 bits (the JSON parser "
+                                    "read it as a float)", p)
+            return False
         if type(v) is not int:
             ctx.add("field.type", f"expected an integer offset, got "
                                   f"{_JSON_TYPE.get(type(v), '?')} {_short(v)}", p)

@@ -1,0 +1,139 @@
+"""Building and growing the corpus: split assignment, release build, ``corpus add``.
+
+Every write goes to a temporary file renamed into place, so an interrupted command leaves the
+corpus as it was (at worst with stale views, which the validator reports).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .corpus import CorpusError, iter_article_dicts, split_file
+from .corpus_checks import find_leaks, load_registry, write_views_and_manifest
+from .jsonl import atomic_writer, dumps
+from .labels import SPLITS
+
+# 70/10/20 in a fixed pattern of ten slots, walked within each stratum.
+SLOTS = ("train", "train", "test", "train", "validation", "train", "train", "test", "train",
+         "train")
+
+
+def primary_category(article: dict[str, Any]) -> str:
+    cats = {t["id"]: t.get("category") for t in article["targets"]}
+    c = Counter(cats.get(s["target"]) or "none" for q in article["quotes"] for s in q["stances"])
+    return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c else "none"
+
+
+def _h(s: str) -> str:
+    return hashlib.sha256(s.encode()).hexdigest()
+
+
+def assign_splits(articles: list[dict[str, Any]], fixed: dict[str, str]) -> dict[str, str]:
+    """Split per article id: ``fixed`` entries are kept; new articles are assigned 70/10/20,
+    stratified by outlet and primary target category; real articles go to test."""
+    out = dict(fixed)
+    new = [a for a in articles if a["id"] not in fixed]
+    for a in new:
+        if a.get("provenance") == "real":
+            out[a["id"]] = "test"
+    rest = sorted((a for a in new if a["id"] not in out),
+                  key=lambda a: (primary_category(a), a.get("outlet") or "", _h(a["id"])))
+    for i, a in enumerate(rest):
+        out[a["id"]] = SLOTS[i % len(SLOTS)]
+    return out
+
+
+def build(root: Path, sources: Path, splits_file: Path, assign_new: bool) -> dict[str, int]:
+    """Align every authoring file under ``sources`` and write the release files of ``root``."""
+    from .align import align_paths
+
+    res = align_paths([sources], registry=load_registry(root))
+    if not res.ok:
+        lines = res.problems + [i.render() for i in res.incidents if i.level == "error"]
+        raise CorpusError("alignment failed:\n" + "\n".join(lines))
+    fixed = json.loads(splits_file.read_text(encoding="utf-8")) if splits_file.exists() else {}
+    missing = [a["id"] for a in res.articles if a["id"] not in fixed]
+    if missing and not assign_new:
+        raise CorpusError(f"{len(missing)} article(s) have no split in {splits_file} "
+                          f"(first: {missing[0]}); pass --assign-new to assign them")
+    mapping = assign_splits(res.articles, fixed)
+    by_split: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+    for a in sorted(res.articles, key=lambda a: a["id"]):
+        a["split"] = mapping[a["id"]]
+        by_split[a["split"]].append(a)
+    ordered = {k: mapping[k] for k in sorted(mapping)}
+    with atomic_writer(splits_file) as f:
+        f.write((json.dumps(ordered, indent=1) + "\n").encode())
+    for s, arts in by_split.items():
+        with atomic_writer(split_file(s, root)) as f:
+            for a in arts:
+                f.write(dumps(a))
+    write_views_and_manifest(root)
+    return {s: len(a) for s, a in by_split.items()}
+
+
+@dataclass
+class AddResult:
+    added: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def add(root: Path, file: Path, split: str) -> AddResult:
+    """Add a contributor's validated articles to ``split`` of the corpus at ``root``.
+
+    Refuses invalid files, id clashes and near-duplicate texts; rewrites the split file, the
+    quote view and the manifest, each atomically.
+    """
+    from .incidents import Incident
+    from .jsonl import read_lines
+    from .validate import check_article
+
+    if split not in SPLITS:
+        raise CorpusError(f"The 'split' parameter must be one of {set(SPLITS)}. "
+                          f"Got {split!r} instead.")
+    res = AddResult()
+    registry = load_registry(root)
+    incidents: list[Incident] = []
+    new: list[tuple[int, dict[str, Any]]] = []
+    for ln in read_lines(file, incidents):
+        if check_article(ln.obj, ln.path, ln.lineno, incidents, registry):
+            new.append((ln.lineno, ln.obj))
+    res.problems += [i.render() for i in incidents if i.level == "error"]
+    existing: dict[str, tuple[str, dict[str, Any]]] = {}
+    for s in SPLITS:
+        for d in iter_article_dicts([split_file(s, root)], validate=False):
+            existing[d["id"]] = (s, d)
+    seen: set[str] = set()
+    for lineno, d in new:
+        if d["id"] in existing:
+            res.problems.append(f"{file}:{lineno}: article id {d['id']!r} is already in split "
+                                f"{existing[d['id']][0]!r}")
+        if d["id"] in seen:
+            res.problems.append(f"{file}:{lineno}: article id {d['id']!r} appears twice")
+        seen.add(d["id"])
+        if d.get("split") not in (None, split):
+            res.problems.append(f"{file}:{lineno}: article split is {d['split']!r}, "
+                                f"adding to {split!r}")
+    items = [(s, i, "corpus", 0, d["text"]) for i, (s, d) in existing.items()]
+    items += [("(new)", d["id"], str(file), ln, d["text"]) for ln, d in new]
+    for a, b, jac in find_leaks(items, threshold=0.8):
+        if "(new)" in (a[0], b[0]):
+            na, old = (a, b) if a[0] == "(new)" else (b, a)
+            res.problems.append(f"{na[2]}:{na[3]}: article {na[1]!r} shares {100 * jac:.0f}% of "
+                                f"its text with {old[1]!r} ({old[0]})")
+    if res.problems:
+        return res
+    target = split_file(split, root)
+    current = [d for s, d in existing.values() if s == split]
+    merged = sorted(current + [{**d, "split": split} for _, d in new], key=lambda d: d["id"])
+    with atomic_writer(target) as f:
+        for d in merged:
+            f.write(dumps(d))
+    write_views_and_manifest(root)
+    res.added = len(new)
+    return res
