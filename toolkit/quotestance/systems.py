@@ -1,0 +1,244 @@
+"""The system interface, the registry of systems, and safe model files.
+
+A *system* is fitted on gold articles and predicts articles in the prediction format (the article
+format with the layers it predicts filled in). It follows scikit-learn's conventions: no work in
+``__init__`` (constructor arguments are its settings, returned by ``get_params``), ``fit``
+returns ``self``, and learned state ends in ``_``. A system declares what it predicts::
+
+    class MySystem(System):
+        name = "my-system"
+        tasks = frozenset({"speakers"})
+        param_grid = {"window": [1, 2]}       # settings the benchmark tries on validation
+
+        def __init__(self, window: int = 1):
+            self.window = window
+
+        def fit(self, articles):
+            ...
+            return self
+
+        def predict_article(self, article):
+            return dataclasses.replace(article, quotes=...)
+
+Systems are found through the ``quotestance.systems`` entry-point group, so a user's package
+that declares ``[project.entry-points."quotestance.systems"] my-system = "pkg.mod:MySystem"`` is
+benchmarked and usable with ``quotestance predict`` without editing this toolkit.
+
+Model files hold no pickle: a model is one ``.npz`` file of plain numeric arrays plus a JSON
+header (``__meta__``), read with ``numpy.load(allow_pickle=False)``; loading refuses any file
+that holds Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .records import Article
+
+TASKS = ("quotes", "speakers", "stance")
+ENTRY_POINT_GROUP = "quotestance.systems"
+MODEL_FORMAT = "quotestance-model"
+MODEL_FORMAT_VERSION = 1
+_META_KEY = "__meta__"
+
+
+class ModelFileError(Exception):
+    """A model file cannot be loaded safely; the text is ``path: what is wrong``."""
+
+
+class System(BaseEstimator):
+    """Base class of all systems (see the module docstring)."""
+
+    name: ClassVar[str] = ""
+    tasks: ClassVar[frozenset[str]] = frozenset()
+    #: False for systems with nothing to learn (rules): ``predict`` works without ``fit``.
+    requires_fit: ClassVar[bool] = True
+    #: Settings the benchmark tries, fitting on train and choosing on validation.
+    param_grid: ClassVar[dict[str, list[Any]]] = {}
+
+    def fit(self, articles: Sequence[Article]) -> "System":
+        return self
+
+    def predict_article(self, article: Article) -> Article:
+        raise NotImplementedError
+
+    def predict(self, articles: Iterable[Article]) -> list[Article]:
+        return [self.predict_article(a) for a in articles]
+
+    # -- learned state --------------------------------------------------------------------
+    def get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Learned state as (JSON-able dict, plain numeric arrays). Default: nothing learned."""
+        return {}, {}
+
+    def set_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Restore what ``get_state`` returned."""
+
+    def is_fitted(self) -> bool:
+        return not self.requires_fit or any(
+            k.endswith("_") and not k.startswith("__") for k in vars(self))
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> "System":
+        return load_model(path)
+
+
+def setting_of(system: System | type[System]) -> str:
+    """The benchmark setting a system is run in: ``e2e`` when it predicts all three layers
+    from raw text, ``quotes`` when it extracts quotes, otherwise its single task."""
+    tasks = set(system.tasks)
+    unknown = tasks - set(TASKS)
+    if not tasks or unknown:
+        raise ValueError(f"{getattr(system, 'name', system)!r}: tasks must be a non-empty "
+                         f"subset of {set(TASKS)}; got {sorted(tasks)}")
+    if tasks == set(TASKS):
+        return "e2e"
+    if "quotes" in tasks:
+        return "quotes"
+    if tasks == {"speakers"} or tasks == {"stance"}:
+        return next(iter(tasks))
+    raise ValueError(f"{system.name!r}: tasks {sorted(tasks)} have no benchmark setting; "
+                     "declare one task, quotes (+ others) from raw text, or all three")
+
+
+# -- registry -------------------------------------------------------------------------------
+
+def _entry_points() -> dict[str, Any]:
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def available_systems() -> list[str]:
+    """Names of the registered systems, sorted."""
+    return sorted(_entry_points())
+
+
+def system_class(name: str) -> type[System]:
+    eps = _entry_points()
+    if name not in eps:
+        raise ValueError(f"The 'system' parameter must be one of {{{', '.join(sorted(eps))}}}. "
+                         f"Got {name!r} instead.")
+    obj = eps[name].load()
+    if not (isinstance(obj, type) and issubclass(obj, System)):
+        raise ValueError(f"entry point {name!r} ({eps[name].value}) is not a System subclass")
+    return obj
+
+
+def get_system(name: str, **params: Any) -> System:
+    """A new, unfitted instance of a registered system with the given settings."""
+    return system_class(name)(**params)
+
+
+# -- safe model files -----------------------------------------------------------------------
+
+def save_model(system: System, path: str | os.PathLike[str]) -> None:
+    """Write a fitted system as ``.npz``: plain arrays + a JSON header, renamed into place."""
+    from .jsonl import atomic_writer
+
+    if not system.is_fitted():
+        raise ValueError(f"{system.name}: fit the system before saving it")
+    state, arrays = system.get_state()
+    for k, a in arrays.items():
+        if k == _META_KEY or np.asarray(a).dtype.hasobject:
+            raise ValueError(f"array {k!r}: model arrays must be numeric, not objects")
+    meta = {"format": MODEL_FORMAT, "format_version": MODEL_FORMAT_VERSION,
+            "system": system.name, "params": system.get_params(), "state": state}
+    from . import __version__
+
+    meta["toolkit_version"] = __version__
+    header = np.frombuffer(json.dumps(meta, ensure_ascii=False, sort_keys=True).encode(),
+                           dtype=np.uint8)
+    with atomic_writer(path) as f:
+        np.savez_compressed(f, **{_META_KEY: header}, **{k: np.asarray(v)
+                                                           for k, v in arrays.items()})
+
+
+def load_model(path: str | os.PathLike[str], expect: str | None = None) -> System:
+    """Read a model written by ``save_model``. Refuses pickled or foreign files with a clear
+    ``ModelFileError``; never executes code from the file."""
+    p = os.fspath(path)
+    if not os.path.isfile(p):
+        raise ModelFileError(f"{p}: no such model file")
+    if not zipfile.is_zipfile(p):
+        raise ModelFileError(f"{p}: not a QuoteStance model (expected an .npz file written by "
+                             "`quotestance train`); pickle files are never loaded")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except ValueError as e:
+        if "pickle" in str(e).lower() or "object" in str(e).lower():
+            raise ModelFileError(f"{p}: refusing to load: the file holds pickled Python objects, "
+                                 "which could run code; QuoteStance models are JSON + plain "
+                                 "numeric arrays") from None
+        raise ModelFileError(f"{p}: not a valid model file ({e})") from None
+    except (OSError, zipfile.BadZipFile, EOFError) as e:
+        raise ModelFileError(f"{p}: cannot read model file ({e})") from None
+    header = arrays.pop(_META_KEY, None)
+    if header is None or header.dtype != np.uint8:
+        raise ModelFileError(f"{p}: not a QuoteStance model (no {_META_KEY} header)")
+    try:
+        meta = json.loads(header.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ModelFileError(f"{p}: the model header is not valid JSON") from None
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        raise ModelFileError(f"{p}: not a QuoteStance model (format {meta.get('format')!r})"
+                             if isinstance(meta, dict) else f"{p}: bad model header")
+    if meta.get("format_version") != MODEL_FORMAT_VERSION:
+        raise ModelFileError(f"{p}: model format version {meta.get('format_version')!r} is not "
+                             f"supported (this toolkit reads {MODEL_FORMAT_VERSION})")
+    name = meta.get("system")
+    if expect is not None and name != expect:
+        raise ModelFileError(f"{p}: the model is for system {name!r}, not {expect!r}")
+    try:
+        cls = system_class(str(name))
+    except ValueError as e:
+        raise ModelFileError(f"{p}: {e}") from None
+    params = meta.get("params") or {}
+    system = cls()
+    allowed = system.get_params()
+    bad = [k for k in params if k not in allowed]
+    if bad or not isinstance(params, dict):
+        raise ModelFileError(f"{p}: unknown settings {bad} for system {name!r}")
+    system.set_params(**params)
+    try:
+        system.set_state(meta.get("state") or {}, arrays)
+    except (KeyError, ValueError, TypeError) as e:
+        raise ModelFileError(f"{p}: the model state does not fit system {name!r} ({e})") from None
+    return system
+
+
+# -- helpers for systems built on scikit-learn linear models ---------------------------------
+
+def pack_linear(model: Any, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """State of a fitted linear classifier (``coef_``, ``intercept_``, ``classes_``)."""
+    classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    return ({f"{prefix}classes": classes, f"{prefix}class": type(model).__name__},
+            {f"{prefix}coef": np.asarray(model.coef_, dtype=np.float64),
+             f"{prefix}intercept": np.asarray(model.intercept_, dtype=np.float64)})
+
+
+def unpack_linear(meta: dict[str, Any], arrays: dict[str, np.ndarray], prefix: str) -> Any:
+    """A linear classifier rebuilt from ``pack_linear``'s state (predicts like the original)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    kinds = {"LogisticRegression": LogisticRegression, "LinearSVC": LinearSVC}
+    kind = meta[f"{prefix}class"]
+    if kind not in kinds:
+        raise ValueError(f"unsupported model class {kind!r}")
+    m = kinds[kind]()
+    m.classes_ = np.asarray(meta[f"{prefix}classes"])
+    m.coef_ = np.asarray(arrays[f"{prefix}coef"], dtype=np.float64)
+    m.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float64)
+    m.n_features_in_ = m.coef_.shape[1]
+    return m
