@@ -113,7 +113,8 @@ def load_hf(view: str = "articles", path: str | os.PathLike[str] | None = None,
 
     Built in memory from the validated JSONL, so it is never stale after the corpus changes
     (the ``datasets`` cache keys local YAML configs on paths, not content) and never coerces
-    invalid values silently.
+    invalid values silently. A single JSONL file (``path``) becomes one ``train`` split, as
+    with ``datasets.load_dataset("json", data_files=path)``.
     """
     import datasets
 
@@ -122,16 +123,14 @@ def load_hf(view: str = "articles", path: str | os.PathLike[str] | None = None,
     if view not in VIEWS:
         raise ValueError(f"The 'view' parameter must be one of {set(VIEWS)}. Got {view!r} instead.")
     features = hf_features(view)
+    single = resolve_files(None, path) if path is not None and not Path(path).is_dir() else None
     out = {}
-    for s in splits:
-        files = resolve_files(s, path) if path is None or Path(path).is_dir() else [Path(path)]
+    for s in ("train",) if single else splits:
         rows: list[dict[str, Any]] = []
-        for d in iter_article_dicts(files):
+        for d in iter_article_dicts(single or resolve_files(s, path)):
             if view == "articles":
                 rows.append(d)
             else:
                 rows.extend(quote_rows(d))
         out[s] = datasets.Dataset.from_list(rows, features=features)
-        if path is not None and Path(path).is_file():
-            break
     return datasets.DatasetDict(out)

@@ -138,11 +138,12 @@ def validate_corpus(root: Path, check_checksums: bool = True) -> Report:
             report.incidents.append(Incident.error("corpus.missing-split", str(f), 0,
                                                    f"split file for {s!r} is missing"))
     items: list[tuple[str, str, str, int, str]] = []
+    ids: dict[str, tuple[str, int]] = {}
     for s, f in files:
         views: list[bytes] = []
         from .format import quote_rows
 
-        for ln in iter_checked([f], report, registry):
+        for ln in iter_checked([f], report, registry, ids=ids):
             o = ln.obj
             if o.get("split") != s:
                 report.incidents.append(Incident.error(

@@ -72,7 +72,9 @@ _JSON_TYPE = {str: "string", int: "integer", float: "number", bool: "boolean",
 
 
 def _check_record(obj: Any, cls: type, jp: str, ctx: _Ctx) -> bool:
-    """Structural check of one record against its dataclass. True when usable downstream."""
+    """Structural check of one record against its dataclass. True when every field has the
+    right JSON type, so the semantic checks can run (a bad label or category is reported but
+    does not stop them)."""
     if type(obj) is not dict:
         ctx.add("field.type", f"expected an object, got {_JSON_TYPE.get(type(obj), '?')} "
                               f"{_short(obj)}", jp or "$")
@@ -112,11 +114,10 @@ def _check_value(v: Any, kind: tuple, p: str, ctx: _Ctx, cls: type, name: str) -
             return False
         if not v and name in ("id", "name", "target"):
             ctx.add("field.empty", f"{name!r} is an empty string", p)
-            return False
+            return True  # the type is right: semantic checks can still run
         if cls is records.Target and name == "category" and v not in target_category_ids():
             ctx.add("category.unknown", f"target category {v!r} is not in the registry "
                                         f"(schema/target_categories.json)", p)
-            return False
         return True
     if tag == "int":
         if type(v) is float and abs(v) >= 2.0 ** 63:
@@ -135,7 +136,6 @@ def _check_value(v: Any, kind: tuple, p: str, ctx: _Ctx, cls: type, name: str) -
         if v not in kind[1]._value2member_map_:
             allowed = ", ".join(m.value for m in kind[1])
             ctx.add("label.unknown", f"{name!r} must be one of {{{allowed}}}; got {v!r}", p)
-            return False
         return True
     if tag == "list":
         if type(v) is not list:
@@ -271,9 +271,11 @@ def _check_cycles(links: dict[str, str | None], ctx: _Ctx) -> None:
 
 def iter_checked(paths: Iterable[str | os.PathLike[str]], report: Report,
                  registry: frozenset[str] | None = None,
-                 on_article: Callable[[Line, bool], None] | None = None) -> Iterator[Line]:
-    """Validate files as a stream, yielding each line after its checks."""
-    ids: dict[str, tuple[str, int]] = {}
+                 on_article: Callable[[Line, bool], None] | None = None,
+                 ids: dict[str, tuple[str, int]] | None = None) -> Iterator[Line]:
+    """Validate files as a stream, yielding each line after its checks. ``ids`` (article id ->
+    where first seen) may be shared between calls to catch duplicates across them."""
+    ids = {} if ids is None else ids
     for p in paths:
         report.files += 1
         for ln in read_lines(p, report.incidents):
