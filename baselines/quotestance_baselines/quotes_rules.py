@@ -246,7 +246,7 @@ def _link_continuations(text: str, found: list[Found]) -> list[Found]:
     out = list(found)
     for i in range(1, len(out)):
         a, b = out[i - 1], out[i]
-        if a.type == b.type == "direct" and a.cue is not None and b.cue is None:
+        if a.type == b.type == "direct" and a.cue is not None and b.cue in (None, a.cue):
             gap = text[a.end:b.start]
             if "\n" not in gap and gap.rstrip().endswith(",") and len(gap) < 80 and \
                     text[a.end - 2:a.end - 1] in (",", "—", "-"):
