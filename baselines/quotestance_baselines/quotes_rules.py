@@ -119,14 +119,30 @@ def extract(text: str, *, object_cues: bool = True, scare_max_words: int = 4) ->
         cue_used = {c[0] for c, _ in attributed.values() if c}
         # 2. indirect clauses
         free = [k for k in cues if toks[k].start not in cue_used]
-        clause = _final_attribution(text, toks, k0, k1, ss, se, free, top, sq)
-        if clause is None:
-            for k in free:
-                clause = _clause_after(text, toks, k, k0, k1, ss, se)
-                if clause is not None:
-                    break
-        if clause is not None:
-            cs, ce, cue, subj = clause
+        clauses = []
+        fa = _final_attribution(text, toks, k0, k1, ss, se, free, top, sq)
+        if fa is not None:
+            clauses.append(fa)
+        else:
+            pos = -1
+            for n, k in enumerate(free):
+                if toks[k].start < pos:
+                    continue
+                c = _clause_after(text, toks, k, k0, k1, ss, se)
+                if c is None:
+                    continue
+                cs, ce, cue, subj = c
+                for k2 in free[n + 1:]:
+                    if cs < toks[k2].start < ce:
+                        commas = [j for j in range(max(k + 1, k2 - 5), k2)
+                                  if toks[j].text == "," or toks[j].low in ("but", "and")
+                                  and j >= k2 - 2]
+                        if commas:
+                            ce = _strip_end(text, cs, toks[commas[-1]].start)
+                            break
+                pos = ce
+                clauses.append((cs, ce, cue, subj))
+        for cs, ce, cue, subj in clauses:
             inner = [i for i in sq if cs <= top[i].start and top[i].end <= ce + 1]
             starts_quoted = any(top[i].start == cs and top[i].end >= ce - 1 for i in inner)
             if not starts_quoted and ce > cs:
@@ -216,7 +232,13 @@ def _clause_after(text, toks, k, k0, k1, ss, se):
         return None
     subj = subject_before(text, toks, k, ss)
     if subj is None:
-        return None
+        if toks[k - 1].text != ",":
+            return None
+        # "Morant, who trails ..., said": the subject opens the sentence
+        j = k0
+        while j < k and toks[j].text[:1].isupper():
+            j += 1
+        subj = (toks[k0].start, toks[j - 1].end) if j > k0 else None
     nxt = toks[k + 1]
     if nxt.text in ",.:;“”\"‘’'!?(—–-" or nxt.low in ("to", "by", "it"):
         return None
@@ -233,8 +255,8 @@ def _clause_after(text, toks, k, k0, k1, ss, se):
             if toks[j].low == "that":
                 cs = toks[j].end
                 break
-        if cs is None and low in NEEDS_THAT:
-            return None
+        if cs is None:
+            return None  # "told reporters.", "said in a statement."
     if cs is None:
         cs = nxt.start
     cs = _strip_start(text, cs, se)

@@ -31,6 +31,7 @@ OBJECT_VERBS = frozenset("""
 stressed stresses emphasized emphasised emphasizes emphasises underlined underlines underscored
 underscores reiterated reiterates dismissed dismisses rejected rejects welcomed welcomes
 condemned condemns denounced denounces urged urges demanded demands held holds
+described describes describing accused accuses accusing calling branded brands
 """.split())
 CUE_VERBS = SAY_VERBS | OBJECT_VERBS
 # Cues after which a clause needs "that" (an object comes first: "told reporters that").
@@ -176,6 +177,17 @@ def quoted_spans(text: str) -> list[Quoted]:
     return out
 
 
+_DATELINE = re.compile(r"(?:[A-Z][A-Z .’'\-]{2,40}(?:,[^\n—–]{0,30}?)?(?:\s*\([A-Za-z]+\))?"
+                       r"|\d{1,2}[:.]\d{2})\s*(?:--|[—–-])\s*")
+
+
+def body_start(text: str, ps: int, pe: int) -> int:
+    """Where a paragraph's body starts, after a dateline ("PORT ANSEL — ", "SANTA ILDE,
+    April 7 (MWS) - ") or a live-blog time stamp ("10:50 — ")."""
+    m = _DATELINE.match(text, ps, pe)
+    return m.end() if m else ps
+
+
 # -- sentences ------------------------------------------------------------------------------
 
 _SENT_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+[“‘\"'(\[]?[A-Z0-9])")
@@ -188,10 +200,10 @@ def sentences(text: str, quoted: list[Quoted]) -> list[tuple[int, int]]:
     inside = [(q.start, q.end) for q in quoted if not q.nested]
     out = []
     for ps, pe in paragraphs(text):
-        s = ps
+        s = body_start(text, ps, pe)
         for m in _SENT_END.finditer(text, ps, pe):
             e = m.end()
-            if any(a < m.start() < b - 1 for a, b in inside):
+            if any(a < m.end() < b for a, b in inside):
                 continue
             word = text[max(ps, m.start() - 5):m.start()].split()[-1:] or [""]
             if word[0].lower().rstrip(".") in _ABBREV or (len(word[0]) == 1 and word[0].isupper()):
