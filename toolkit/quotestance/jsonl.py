@@ -33,6 +33,7 @@ class Line:
     path: str
     lineno: int
     obj: dict[str, Any]
+    body: bytes = b""
 
 
 _DUP_HINT = re.compile(rb'"\s*:')
@@ -87,7 +88,7 @@ def read_lines(path: str | os.PathLike[str], incidents: list[Incident],
             obj = parse_object(body, spath, lineno, incidents, last_unterminated=not ended,
                                strict_json=strict_json)
             if obj is not None:
-                yield Line(spath, lineno, obj)
+                yield Line(spath, lineno, obj, body)
         if empty:
             incidents.append(Incident.error("format.empty-file", spath, 0,
                                             "the file is empty: no articles"))
@@ -106,8 +107,8 @@ def parse_object(body: bytes, path: str, lineno: int, incidents: list[Incident],
             f"expected a JSON object, got {type(obj).__name__.replace('dict', 'object')}"
             f" {_preview(body)}"))
         return None
-    if strict_json and _may_have_duplicate_keys(body, obj):
-        dup = _find_duplicate_key(body)
+    if strict_json and may_have_duplicate_keys(body, obj):
+        dup = find_duplicate_key(body)
         if dup is not None:
             incidents.append(Incident.error(
                 "json.duplicate-key", path, lineno,
@@ -165,18 +166,19 @@ def _count_keys(obj: Any) -> int:
     return n
 
 
-def _may_have_duplicate_keys(body: bytes, obj: dict) -> bool:
-    """Cheap screen: a duplicate key leaves the parsed object with fewer keys than the line has
-    ``":`` key separators. Strings may also contain ``":``, which only costs a slow re-check;
-    a line written with a space before its colons is screened by a regex instead."""
+def may_have_duplicate_keys(body: bytes, obj: Any, nkeys: int | None = None) -> bool:
+    """Cheap screen: a duplicate key leaves the parsed object with fewer keys (``nkeys``, counted
+    here when not given) than the line has ``":`` key separators. Strings may also contain
+    ``":``, which only costs a slow re-check; a line written with spaces before its colons is
+    screened by a regex instead."""
     n = body.count(b'":')
-    keys = _count_keys(obj)
+    keys = _count_keys(obj) if nkeys is None else nkeys
     if n == 0 and keys:
         n = len(_DUP_HINT.findall(body))
     return n > keys
 
 
-def _find_duplicate_key(body: bytes) -> str | None:
+def find_duplicate_key(body: bytes) -> str | None:
     found: list[str] = []
 
     def hook(pairs: list[tuple[str, Any]]) -> dict:

@@ -15,7 +15,8 @@ from typing import Any
 from . import records
 from .format import field_kinds
 from .incidents import Incident
-from .jsonl import Line, read_lines
+from .fastcheck import check_semantics, check_structure
+from .jsonl import Line, find_duplicate_key, may_have_duplicate_keys, read_lines
 from .labels import DETERMINERS, PRONOUNS, target_category_ids
 
 _STR_KINDS = {"str": str, "int": int}
@@ -183,6 +184,24 @@ def _mention_ok(t: str, ent: dict) -> bool:
 def check_article(obj: dict, path: str, line: int, out: list[Incident],
                   registry: frozenset[str] | None = None) -> bool:
     """Check one article dict; append incidents to ``out``. True when it has no error."""
+    return _check(obj, path, line, out, registry) >= 0
+
+
+def _check(obj: Any, path: str, line: int, out: list[Incident],
+           registry: frozenset[str] | None) -> int:
+    """The article's key count when it is clean (fast path), 0 when it only has warnings,
+    -1 when it has errors (the detailed checks then explain every finding)."""
+    nk = check_structure(obj)
+    if nk >= 0 and check_semantics(obj, registry):
+        return nk
+    if type(obj) is not dict:
+        out.append(Incident.error("json.not-object", path, line, "expected a JSON object"))
+        return -1
+    return 0 if _check_detailed(obj, path, line, out, registry) else -1
+
+
+def _check_detailed(obj: dict, path: str, line: int, out: list[Incident],
+                    registry: frozenset[str] | None) -> bool:
     aid = obj.get("id") if type(obj.get("id")) is str else None
     ctx = _Ctx(path, line, aid, out)
     before = len(out)
@@ -278,9 +297,18 @@ def iter_checked(paths: Iterable[str | os.PathLike[str]], report: Report,
     ids = {} if ids is None else ids
     for p in paths:
         report.files += 1
-        for ln in read_lines(p, report.incidents):
+        for ln in read_lines(p, report.incidents, strict_json=False):
             obj = ln.obj
-            ok = check_article(obj, ln.path, ln.lineno, report.incidents, registry)
+            nk = _check(obj, ln.path, ln.lineno, report.incidents, registry)
+            ok = nk >= 0
+            if may_have_duplicate_keys(ln.body, obj, nk if nk > 0 else None):
+                dup = find_duplicate_key(ln.body)
+                if dup is not None:
+                    report.incidents.append(Incident.error(
+                        "json.duplicate-key", ln.path, ln.lineno,
+                        f"key {dup!r} appears twice in one object; which value counts is "
+                        f"undefined"))
+                    ok = False
             report.articles += 1
             q = obj.get("quotes")
             if type(q) is list:
