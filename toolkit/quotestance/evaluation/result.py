@@ -123,7 +123,7 @@ def _fmt(v: float | None) -> str:
 
 def _table(header: list[str], rows: list[list[str]], md: bool) -> list[str]:
     if md:
-        out = ["| " + " | ".join(header) + " |",
+        out = ["", "| " + " | ".join(header) + " |",
                "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|"]
         out += ["| " + " | ".join(r) + " |" for r in rows]
         return out
