@@ -1,0 +1,296 @@
+"""``show``, ``report``, ``overview`` (HTML pages) and ``export`` / ``import`` (annotation tools)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .common import EXIT_FINDINGS, emit, fail, log
+
+export_app = typer.Typer(help="Write articles for an annotation tool (Label Studio, brat).",
+                         no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+import_app = typer.Typer(help="Read an annotation tool's export back into corpus records.",
+                         no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show")(show)
+    app.command("report")(report)
+    app.command("overview")(overview)
+    app.add_typer(export_app, name="export")
+    app.add_typer(import_app, name="import")
+    export_app.command("labelstudio")(export_labelstudio)
+    export_app.command("brat")(export_brat)
+    import_app.command("labelstudio")(import_labelstudio)
+
+
+def _articles(inputs: list[Path] | None, split: str | None = None) -> list[dict[str, Any]]:
+    """Validated article dicts from files or corpus folders (default: the shipped corpus)."""
+    from ..corpus import CorpusError, iter_article_dicts, resolve_files
+    from ..labels import SPLITS
+
+    if split is not None and split not in SPLITS:
+        fail(f"The '--split' option must be one of {{{', '.join(SPLITS)}}}. Got {split!r} "
+             "instead.")
+    out: list[dict[str, Any]] = []
+    try:
+        for p in inputs or [None]:
+            out += list(iter_article_dicts(resolve_files(split, p)))
+    except CorpusError as e:
+        fail(str(e), EXIT_FINDINGS)
+    return out
+
+
+def _html_out(text: str, output: Optional[Path], inputs: tuple[Path, ...]) -> None:
+    if output is None and sys.stdout.isatty():
+        log("note: writing HTML to the terminal; give -o FILE.html to save the page")
+    emit(text, output, inputs)
+    if output is not None:
+        log(f"wrote {output}")
+
+
+def show(
+    article: str = typer.Argument(..., help="An article id of the corpus, or a JSONL file."),
+    pred: Optional[Path] = typer.Option(None, "--pred", "-p",
+                                        help="Predictions (JSONL): show gold and predictions "
+                                             "side by side."),
+    article_id: Optional[str] = typer.Option(None, "--id",
+                                             help="Which article of a multi-article file."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus",
+                                          help="Corpus folder or JSONL file to look the id up "
+                                               "in (default: the shipped corpus)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write."),
+) -> None:
+    """One article as a self-contained HTML page: quotes by type, speakers, cues, stances.
+
+    With --pred, gold and predictions side by side, misses and false alarms marked.
+    """
+    from ..views import render_article, render_comparison
+
+    path = Path(article)
+    if path.is_file():
+        arts = _articles([path])
+        wanted = article_id
+    else:
+        if path.suffix in (".jsonl", ".json") or "/" in article:
+            fail(f"{article}: no such file")
+        arts = _articles([corpus] if corpus else None)
+        wanted = article
+    if wanted is None:
+        if len(arts) != 1:
+            ids = ", ".join(a["id"] for a in arts[:10]) + (" ..." if len(arts) > 10 else "")
+            fail(f"{article}: holds {len(arts)} articles; choose one with --id ({ids})")
+        gold = arts[0]
+    else:
+        found = [a for a in arts if a["id"] == wanted]
+        if not found:
+            fail(f"no article with id {wanted!r} in "
+                 f"{path if path.is_file() else (corpus or 'the shipped corpus')}",
+                 EXIT_FINDINGS)
+        gold = found[0]
+    inputs: tuple[Path, ...] = (path,) if path.is_file() else ()
+    if pred is None:
+        html = render_article(gold)
+    else:
+        p = _prediction(pred, gold)
+        inputs += (pred,)
+        try:
+            html = render_comparison(gold, p, pred_name=pred.name)
+        except ValueError as e:
+            fail(f"{pred}: {e}", EXIT_FINDINGS)
+    _html_out(html, output, inputs)
+
+
+def _prediction(pred: Path, gold: dict[str, Any]) -> dict[str, Any]:
+    """The prediction for ``gold`` (by article id); spans checked against the gold text."""
+    from ..jsonl import InputError, read_lines
+
+    incidents: list = []
+    try:
+        for ln in read_lines(pred, incidents, strict_json=False):
+            if ln.obj.get("id") != gold["id"]:
+                continue
+            quotes = ln.obj.get("quotes")
+            if not isinstance(quotes, list):
+                fail(f"{pred}:{ln.lineno}: the prediction has no quotes list", EXIT_FINDINGS)
+            for i, q in enumerate(quotes):
+                try:
+                    s, e = q["start"], q["end"]
+                    ok = type(s) is int and type(e) is int and 0 <= s < e <= len(gold["text"])
+                except (TypeError, KeyError):
+                    ok = False
+                if not ok:
+                    fail(f"{pred}:{ln.lineno}: quotes[{i}]: the span is missing or outside "
+                         "the text", EXIT_FINDINGS)
+                q.setdefault("id", f"p{i + 1}")
+                q.setdefault("type", "direct")
+                q["text"] = gold["text"][s:e]
+                for key in ("speaker_mention", "cue"):
+                    sp = q.get(key)
+                    if sp is not None:
+                        if not (isinstance(sp, dict) and type(sp.get("start")) is int and
+                                type(sp.get("end")) is int and
+                                0 <= sp["start"] < sp["end"] <= len(gold["text"])):
+                            fail(f"{pred}:{ln.lineno}: quotes[{i}].{key}: the span is "
+                                 "outside the text", EXIT_FINDINGS)
+                        sp["text"] = gold["text"][sp["start"]:sp["end"]]
+            return ln.obj
+    except InputError as e:
+        fail(str(e))
+    errs = [i for i in incidents if i.level == "error"]
+    if errs:
+        fail(errs[0].render(), EXIT_FINDINGS)
+    fail(f"{pred}: no prediction for article {gold['id']!r}", EXIT_FINDINGS)
+
+
+def report(
+    results: Path = typer.Argument(..., help="JSON of `benchmark --output` or "
+                                             "`evaluate --format json`."),
+    title: str = typer.Option("QuoteStance results", "--title", help="Page title."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write."),
+) -> None:
+    """Results as a self-contained HTML page: leaderboard, charts, confusion matrix,
+    per-category bars, signatures."""
+    from ..views import find_entries, render_report
+
+    try:
+        data = json.loads(results.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{results}: no such file")
+    except IsADirectoryError:
+        fail(f"{results}: is a directory, expected a JSON file")
+    except (UnicodeDecodeError, ValueError) as e:
+        fail(f"{results}: not a JSON document: {e}", EXIT_FINDINGS)
+    if not find_entries(data):
+        log(f"warning: {results}: no score entries found (objects with a 'scores' field)")
+    _html_out(render_report(data, title), output, (results,))
+
+
+def overview(
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="Corpus folder or JSONL files (default: the shipped corpus)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write."),
+) -> None:
+    """Corpus statistics (what `stats` computes) as a self-contained HTML page of charts."""
+    from ..corpus import corpus_version
+    from ..stats import compute
+    from ..views import render_overview
+
+    arts = _articles(paths)
+    version = corpus_version() if not paths else None
+    _html_out(render_overview(compute(arts), version=version), output, tuple(paths or ()))
+
+
+def export_labelstudio(
+    inputs: list[Path] = typer.Argument(..., help="Article JSONL files or corpus folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="Task file to write (JSON)."),
+    predictions: Optional[Path] = typer.Option(
+        None, "--predictions", "-p", help="Articles (JSONL) whose quotes become "
+                                          "pre-annotations, matched by article id; may be "
+                                          "the input itself."),
+    model_version: str = typer.Option("quotestance", "--model-version",
+                                      help="Label of the pre-annotations in Label Studio."),
+    strip: bool = typer.Option(False, "--strip-gold",
+                               help="Leave the input's own quotes out (only text, entities, "
+                                    "targets)."),
+) -> None:
+    """Label Studio tasks (one per article), optionally with pre-annotations.
+
+    Create the Label Studio project with the labeling configuration schema/labelstudio.xml
+    (its installed path is printed).
+    """
+    from ..interchange.labelstudio import config_path, export_tasks
+
+    arts = _articles(inputs)
+    preds = None
+    if predictions is not None:
+        preds = {a["id"]: a for a in _articles([predictions])}
+        missing = [a["id"] for a in arts if a["id"] not in preds]
+        if missing:
+            log(f"note: {len(missing)} article(s) have no prediction: "
+                f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
+    if strip:
+        arts = [{**a, "quotes": []} for a in arts]
+    try:
+        tasks = export_tasks(arts, preds, model_version)
+    except ValueError as e:
+        fail(str(e), EXIT_FINDINGS)
+    emit(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", output,
+         tuple(inputs) + ((predictions,) if predictions else ()))
+    n_pre = sum(1 for t in tasks if t.get("predictions"))
+    log(f"wrote {output}: {len(tasks)} task(s), {n_pre} with pre-annotations; labeling "
+        f"configuration: {config_path()}")
+
+
+def export_brat(
+    inputs: list[Path] = typer.Argument(..., help="Article JSONL files or corpus folders."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write .txt/.ann into."),
+) -> None:
+    """brat standoff: ID.txt + ID.ann per article, with annotation.conf and visual.conf."""
+    from ..interchange.brat import export_brat as write
+    from ..jsonl import InputError
+
+    if output.exists() and not output.is_dir():
+        fail(f"{output}: exists and is not a folder")
+    for p in inputs:
+        if p.is_dir() and output.resolve() == p.resolve():
+            fail(f"{output}: refusing to write into an input folder; choose another output")
+    arts = _articles(inputs)
+    try:
+        written = write(arts, output)
+    except InputError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{output}: cannot write ({e.strerror or e})")
+    log(f"wrote {len(written)} file(s) to {output}: {len(arts)} article(s)")
+
+
+def import_labelstudio(
+    export: Path = typer.Argument(..., help="Label Studio's full JSON export (not JSON_MIN)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Article JSONL to write."),
+    use_predictions: bool = typer.Option(
+        False, "--use-predictions", help="Read tasks without an annotation from their "
+                                         "pre-annotation."),
+    annotator: Optional[str] = typer.Option(None, "--annotator",
+                                            help="Add this id to annotation.annotators."),
+    keep_going: bool = typer.Option(False, "--keep-going",
+                                    help="Write the valid articles even when some tasks fail."),
+    check: bool = typer.Option(False, "--check", help="Only report problems; write nothing."),
+) -> None:
+    """Corpus records from Label Studio's full JSON export, every span checked.
+
+    Only the full JSON export keeps relations (speaker and cue links); JSON_MIN, CSV and TSV
+    are refused. Exit 1 when any task fails (nothing is written unless --keep-going).
+    """
+    from ..interchange.labelstudio import import_export, read_export
+    from ..interchange.offsets import InterchangeError
+    from ..jsonl import InputError, write_jsonl
+
+    if output is None and not check:
+        fail("give --output FILE, or --check to only report problems")
+    try:
+        tasks = read_export(export)
+    except InterchangeError as e:
+        fail(str(e), EXIT_FINDINGS)
+    res = import_export(tasks, str(export), use_predictions, annotator)
+    for m in res.problems:
+        print(m)
+    for m in res.notes:
+        log(f"note: {m}")
+    verdict = "OK" if res.ok else "FAILED"
+    log(f"{verdict}: {len(tasks)} task(s), {len(res.articles)} article(s) rebuilt, "
+        f"{sum(len(a['quotes']) for a in res.articles)} quote(s); "
+        f"{len(res.problems)} problem(s)")
+    if output is not None and not check and (res.ok or keep_going):
+        try:
+            write_jsonl(output, res.articles, refuse=[export])
+        except InputError as e:
+            fail(str(e))
+        log(f"wrote {output}")
+    if not res.ok:
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,300 @@
+"""The article view (``quotestance show``): quotes highlighted by type, speaker mentions and
+cues marked and linked to their quote, stance badges per target, a legend; and the gold vs
+prediction view, side by side, with misses and false alarms marked.
+
+Matching in the comparison view is for reading, not scoring (``quotestance evaluate`` scores):
+predicted and gold quotes are paired one to one, largest overlap first; a pair with the same
+span is *exact*, an overlapping pair *partial*; an unpaired gold quote is a *miss* and an
+unpaired predicted quote a *false alarm*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..labels import QUOTE_TYPES, STANCE_LABELS
+from .html import STANCE_COLORS, TYPE_COLORS, anchor, badge, cards, esc, page, safe_link, swatch
+
+CSS = """
+.text { white-space: pre-wrap; border: 1px solid var(--line); border-radius: 6px;
+        padding: 12px 16px; background: #fff; line-height: 1.9; overflow-wrap: anywhere; }
+.q { border-radius: 2px; } """ + "".join(
+    f".q-{t} {{ background: {c}26; box-shadow: inset 0 -2px 0 {c}; }}\n"
+    for t, c in TYPE_COLORS.items()) + """
+.m { background: #ffbb7880; outline: 1px solid #ff7f0e; text-decoration: none; color: inherit; }
+.c { border-bottom: 2px dotted #8c564b; font-style: italic; text-decoration: none;
+     color: inherit; }
+a.m:hover, a.c:hover { background: #ffe0b2; }
+.qmark { font-size: .7em; vertical-align: super; padding: 0 3px; border-radius: 3px;
+         color: #fff; background: #444; text-decoration: none; margin-right: 1px; }
+.qmark:target, tr:target { outline: 3px solid #fbc02d; background: #fff59d; color: #000; }
+.miss { outline: 2px dashed #c62828; outline-offset: 1px; }
+.fa { outline: 2px dashed #ef6c00; outline-offset: 1px; }
+.st-exact { color: #2e7d32; } .st-partial { color: #ef6c00; }
+.st-miss, .st-fa { color: #c62828; font-weight: 600; }
+.cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.cols > section { min-width: 0; }
+.meta td:first-child { color: var(--muted); }
+.qtext { max-width: 520px; }
+"""
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """One-to-one pairing of gold and predicted quotes (largest overlap first)."""
+
+    gold_to_pred: dict[str, str]
+    status_gold: dict[str, str]  # exact | partial | miss
+    status_pred: dict[str, str]  # exact | partial | fa
+
+    @property
+    def counts(self) -> dict[str, int]:
+        g = list(self.status_gold.values())
+        p = list(self.status_pred.values())
+        return {"gold": len(g), "predicted": len(p), "exact": g.count("exact"),
+                "partial": g.count("partial"), "missed": g.count("miss"),
+                "false_alarms": p.count("fa")}
+
+
+def pair_quotes(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]) -> Pairing:
+    cand = []
+    for g in gold:
+        for p in pred:
+            ov = min(g["end"], p["end"]) - max(g["start"], p["start"])
+            if ov > 0:
+                exact = g["start"] == p["start"] and g["end"] == p["end"]
+                cand.append((-int(exact), -ov, g["start"], p["start"], g["id"], p["id"]))
+    cand.sort()
+    g2p: dict[str, str] = {}
+    used: set[str] = set()
+    for ex, _, _, _, gid, pid in cand:
+        if gid in g2p or pid in used:
+            continue
+        g2p[gid] = pid
+        used.add(pid)
+    spans_g = {g["id"]: (g["start"], g["end"]) for g in gold}
+    spans_p = {p["id"]: (p["start"], p["end"]) for p in pred}
+    sg, sp = {}, {}
+    for g in gold:
+        pid = g2p.get(g["id"])
+        sg[g["id"]] = "miss" if pid is None else \
+            ("exact" if spans_p[pid] == spans_g[g["id"]] else "partial")
+        if pid is not None:
+            sp[pid] = sg[g["id"]]
+    for p in pred:
+        sp.setdefault(p["id"], "fa")
+    return Pairing(g2p, sg, sp)
+
+
+def highlighted_text(article: Mapping[str, Any], prefix: str,
+                     status: Mapping[str, str] | None = None) -> str:
+    """The article text with quotes, mentions and cues marked; ``status`` adds miss/fa marks."""
+    text = article["text"]
+    ents = {e["id"]: e for e in article["entities"]}
+    quotes = list(article["quotes"])
+    marks: list[tuple[int, int, str, Mapping[str, Any]]] = []
+    for q in quotes:
+        marks.append((q["start"], q["end"], "q", q))
+        for key, kind in (("speaker_mention", "m"), ("cue", "c")):
+            if q.get(key):
+                marks.append((q[key]["start"], q[key]["end"], kind, q))
+    cuts = {0, len(text)}
+    for s, e, _, _ in marks:
+        cuts.update((max(0, min(s, len(text))), max(0, min(e, len(text)))))
+    starts: dict[int, list[Mapping[str, Any]]] = {}
+    for q in quotes:
+        starts.setdefault(q["start"], []).append(q)
+    bounds = sorted(cuts)
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        for q in starts.get(a, ()):
+            st = (status or {}).get(q["id"], "")
+            out.append(f'<a class="qmark {esc(q["type"])}" id="{anchor(prefix, "q", q["id"])}" '
+                       f'href="#{anchor(prefix, "row", q["id"])}" '
+                       f'style="background:{TYPE_COLORS.get(q["type"], "#444")}" '
+                       f'title="{esc(q["id"])} ({esc(q["type"])}){" " + st if st else ""}">'
+                       f'{esc(q["id"])}</a>')
+        cover = [(k, q) for s, e, k, q in marks if s <= a and b <= e]
+        seg = esc(text[a:b])
+        if not cover:
+            out.append(seg)
+            continue
+        cls, titles, link = [], [], None
+        for k, q in cover:
+            if k == "q":
+                cls += ["q", f"q-{q['type']}"]
+                st = (status or {}).get(q["id"])
+                if st in ("miss", "fa"):
+                    cls.append(st)
+                titles.append(f"{q['id']}: {q['type']} quote")
+            else:
+                cls.append(k)
+                who = ents.get(q.get("speaker") or "", {}).get("name") or "no entity"
+                titles.append(f"{'speaker mention' if k == 'm' else 'cue'} of {q['id']}"
+                              + (f" ({who})" if k == "m" else ""))
+                link = link or q
+        classes = " ".join(dict.fromkeys(cls))
+        title = esc("; ".join(dict.fromkeys(titles)))
+        if link is not None:
+            out.append(f'<a class="{classes}" href="#{anchor(prefix, "q", link["id"])}" '
+                       f'title="{title}">{seg}</a>')
+        else:
+            out.append(f'<span class="{classes}" title="{title}">{seg}</span>')
+    return f'<div class="text" id="{anchor(prefix, "text")}">{"".join(out)}</div>'
+
+
+def stance_badges(q: Mapping[str, Any], targets: Mapping[str, Mapping[str, Any]]) -> str:
+    out = []
+    for s in q.get("stances") or ():
+        t = targets.get(s["target"], {})
+        out.append(badge(f"{s['label']} · {s['target']}", STANCE_COLORS.get(s["label"], "#444"),
+                         title=f"{s['label']} toward {t.get('name', s['target'])}",
+                         cls=f"stance {s['label']}"))
+    return "".join(out) or '<span class="muted">none</span>'
+
+
+def legend(compare: bool = False) -> str:
+    keys = [f'<span class="key">{swatch(c + "40", f"box-shadow: inset 0 -2px 0 {c}")} '
+            f"{esc(t)} quote</span>" for t, c in TYPE_COLORS.items()]
+    keys.append('<span class="key"><span class="m">speaker mention</span></span>')
+    keys.append('<span class="key"><span class="c">reporting cue</span></span>')
+    keys.append('<span class="key"><span class="qmark" style="background:#444">q1</span> '
+                "quote id (links to its row)</span>")
+    keys += [f'<span class="key">{badge(lab, c)}</span>' for lab, c in STANCE_COLORS.items()]
+    if compare:
+        keys.append('<span class="key"><span class="miss">missed gold quote</span></span>')
+        keys.append('<span class="key"><span class="fa">false alarm</span></span>')
+    return '<div class="legend" id="legend"><strong>Legend</strong>' + "".join(keys) + "</div>"
+
+
+def quote_table(article: Mapping[str, Any], prefix: str,
+                status: Mapping[str, str] | None = None) -> str:
+    ents = {e["id"]: e for e in article["entities"]}
+    targets = {t["id"]: t for t in article["targets"]}
+    head = "<tr><th>quote</th><th>type</th><th>text</th><th>speaker</th><th>mention</th>" \
+           "<th>cue</th><th>stance</th>" + ("<th>match</th>" if status is not None else "") + \
+           "</tr>"
+    rows = []
+    for q in article["quotes"]:
+        sp = q.get("speaker")
+        who = (f"{esc(ents[sp]['name'])} <span class=\"muted\">{esc(sp)}</span>"
+               if sp in ents else esc(sp) if sp else '<span class="muted">unattributed</span>')
+        qt = q["text"] if len(q["text"]) <= 240 else q["text"][:239] + "…"
+        cont = (f' <span class="muted small">continues {esc(q["continues"])}</span>'
+                if q.get("continues") else "")
+        st = ""
+        if status is not None:
+            s = status.get(q["id"], "")
+            label = {"exact": "exact", "partial": "partial", "miss": "MISSED",
+                     "fa": "FALSE ALARM"}.get(s, s)
+            st = f'<td class="st-{esc(s)}">{esc(label)}</td>'
+        rows.append(
+            f'<tr id="{anchor(prefix, "row", q["id"])}">'
+            f'<td><a href="#{anchor(prefix, "q", q["id"])}">{esc(q["id"])}</a>{cont}</td>'
+            f'<td>{badge(q["type"], TYPE_COLORS.get(q["type"], "#444"))}</td>'
+            f'<td class="qtext">{esc(qt)}</td><td>{who}</td>'
+            f'<td>{esc((q.get("speaker_mention") or {}).get("text", ""))}</td>'
+            f'<td>{esc((q.get("cue") or {}).get("text", ""))}</td>'
+            f"<td>{stance_badges(q, targets)}</td>{st}</tr>")
+    if not rows:
+        return '<p class="muted">No quotations.</p>'
+    return f'<table class="quotes" id="{anchor(prefix, "quotes")}">{head}{"".join(rows)}</table>'
+
+
+def target_table(article: Mapping[str, Any]) -> str:
+    counts: dict[str, dict[str, int]] = {t["id"]: {lab: 0 for lab in STANCE_LABELS}
+                                         for t in article["targets"]}
+    for q in article["quotes"]:
+        for s in q.get("stances") or ():
+            if s["target"] in counts and s["label"] in counts[s["target"]]:
+                counts[s["target"]][s["label"]] += 1
+    rows = []
+    for t in article["targets"]:
+        b = "".join(badge(f"{lab} {n}", STANCE_COLORS[lab]) for lab, n in counts[t["id"]].items()
+                    if n)
+        rows.append(f"<tr><td>{esc(t['id'])}</td><td>{esc(t['name'])}</td>"
+                    f"<td>{esc(t.get('category') or '')}</td>"
+                    f"<td>{b or '<span class=muted>no stance</span>'}</td></tr>")
+    if not rows:
+        return '<p class="muted">No targets.</p>'
+    return ('<table class="targets"><tr><th>target</th><th>name</th><th>category</th>'
+            f'<th>stances (quotes)</th></tr>{"".join(rows)}</table>')
+
+
+def entity_table(article: Mapping[str, Any]) -> str:
+    rows = [f"<tr><td>{esc(e['id'])}</td><td>{esc(e['name'])}</td><td>{esc(e['type'])}</td>"
+            f"<td>{esc(e.get('role') or '')}</td><td>{esc(', '.join(e.get('aliases') or ()))}"
+            f"</td><td>{esc(e.get('kb_id') or '')}</td></tr>" for e in article["entities"]]
+    if not rows:
+        return '<p class="muted">No entities.</p>'
+    return ('<table class="entities"><tr><th>entity</th><th>name</th><th>type</th><th>role</th>'
+            f'<th>aliases</th><th>kb id</th></tr>{"".join(rows)}</table>')
+
+
+def meta_table(a: Mapping[str, Any]) -> str:
+    rows = [("id", esc(a.get("id"))), ("outlet", esc(a.get("outlet") or "unknown")),
+            ("published", esc(a.get("published") or "")), ("genre", esc(a.get("genre") or "")),
+            ("provenance", esc(a.get("provenance"))), ("split", esc(a.get("split") or "")),
+            ("language", esc(a.get("language"))), ("url", safe_link(a.get("url"))),
+            ("source id", esc(a.get("source_id") or ""))]
+    return '<table class="meta">' + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>"
+                                            for k, v in rows) + "</table>"
+
+
+def _type_counts(article: Mapping[str, Any]) -> list[tuple[str, int]]:
+    return [(f"{t} quotes", sum(1 for q in article["quotes"] if q["type"] == t))
+            for t in QUOTE_TYPES]
+
+
+def render_article(article: Mapping[str, Any]) -> str:
+    """One article with its annotations, as a self-contained HTML page."""
+    body = [f'<h1 id="title">{esc(article.get("title") or article["id"])}</h1>',
+            meta_table(article),
+            cards([("quotes", len(article["quotes"])), *_type_counts(article),
+                   ("targets", len(article["targets"])),
+                   ("entities", len(article["entities"]))]),
+            legend(),
+            "<h2>Text</h2>", highlighted_text(article, "a"),
+            "<h2>Quotations</h2>", quote_table(article, "a"),
+            "<h2>Targets</h2>", target_table(article),
+            "<h2>Entities</h2>", entity_table(article)]
+    if (article.get("annotation") or {}).get("notes"):
+        body.append(f'<h2>Notes</h2><p class="notes">{esc(article["annotation"]["notes"])}</p>')
+    return page(f"{article.get('title') or article['id']} — QuoteStance", "\n".join(body), CSS)
+
+
+def render_comparison(gold: Mapping[str, Any], pred: Mapping[str, Any],
+                      pred_name: str = "prediction") -> str:
+    """Gold and predicted annotations of one article side by side, misses and false alarms
+    marked."""
+    if gold["text"] != pred.get("text", gold["text"]):
+        raise ValueError(f"article {gold['id']!r}: the prediction's text differs from gold")
+    pred = {**gold, "quotes": list(pred.get("quotes") or ()),
+            "entities": list(pred.get("entities") or gold["entities"])}
+    pairing = pair_quotes(gold["quotes"], pred["quotes"])
+    c = pairing.counts
+    body = [f'<h1 id="title">{esc(gold.get("title") or gold["id"])}</h1>',
+            f'<p class="muted">Gold vs {esc(pred_name)}. Quotes are paired one to one by '
+            "largest overlap; this view is for reading, <code>quotestance evaluate</code> "
+            "gives the scores.</p>",
+            meta_table(gold),
+            cards([("gold quotes", c["gold"]), ("predicted", c["predicted"]),
+                   ("exact", c["exact"]), ("partial", c["partial"]),
+                   ("missed", c["missed"]), ("false alarms", c["false_alarms"])]),
+            legend(compare=True),
+            '<div class="cols">',
+            f'<section id="gold"><h2>Gold</h2>{highlighted_text(gold, "g", pairing.status_gold)}'
+            "</section>",
+            f'<section id="pred"><h2>{esc(pred_name)}</h2>'
+            f'{highlighted_text(pred, "p", pairing.status_pred)}</section>',
+            "</div>",
+            '<div class="cols">',
+            f'<section><h2>Gold quotations</h2>{quote_table(gold, "g", pairing.status_gold)}'
+            "</section>",
+            f'<section><h2>Predicted quotations</h2>'
+            f'{quote_table(pred, "p", pairing.status_pred)}</section>',
+            "</div>",
+            "<h2>Targets (gold)</h2>", target_table(gold)]
+    return page(f"{gold.get('title') or gold['id']} — gold vs {pred_name}", "\n".join(body), CSS)

@@ -1,0 +1,205 @@
+"""The results page (``quotestance report RESULTS.json``): leaderboard per task, per-task
+charts, stance confusion matrices, per-category bars, and the evaluation signatures.
+
+It reads the JSON of ``quotestance benchmark --output`` and of ``quotestance evaluate --format
+json``. Rather than tie the page to one layout, it looks for *score entries*: every object that
+holds a ``scores`` object of numbers. An entry's system is its ``system`` (or ``name``) field or
+the nearest enclosing one, its task its ``task`` field (or the enclosing key), and its
+signature its ``signature`` field (or ``signatures``). Confusion matrices are objects under a
+key containing ``confusion``; per-category breakdowns are objects under ``by_category`` or
+``per_category``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .html import PALETTE, bar_chart, esc, fmt_num, heatmap, page
+
+CSS = """
+.leader td.best { font-weight: 700; background: #e8f5e9; }
+.task { margin-bottom: 1.5em; }
+.sigs li { margin: 2px 0; }
+"""
+
+# Headline metric of each task, first one present wins.
+PRIMARY = ("f1", "exact.f1", "macro_f1", "f_avg_pooled", "accuracy", "e2e.f1")
+CATEGORY_KEYS = ("by_category", "per_category")
+
+
+@dataclass
+class Entry:
+    system: str
+    task: str
+    scores: dict[str, float]
+    signature: str = ""
+    confusion: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    categories: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
+    out: dict[str, float] = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, (int, float)):
+            out[key] = float(v)
+        elif isinstance(v, Mapping):
+            out.update(_flatten(v, key + "."))
+    return out
+
+
+def _signature(d: Mapping[str, Any]) -> str:
+    s = d.get("signature")
+    if isinstance(s, str):
+        return s
+    sigs = d.get("signatures")
+    if isinstance(sigs, Mapping):
+        return " ; ".join(f"{k}: {v}" for k, v in sigs.items() if isinstance(v, str))
+    if isinstance(sigs, list):
+        return " ; ".join(str(x) for x in sigs if isinstance(x, str))
+    return ""
+
+
+def find_entries(obj: Any) -> list[Entry]:
+    """Every score entry of a results document, in document order."""
+    out: list[Entry] = []
+
+    def walk(o: Any, system: str, task: str, key: str) -> None:
+        if isinstance(o, list):
+            for x in o:
+                walk(x, system, task, key)
+            return
+        if not isinstance(o, Mapping):
+            return
+        sys_name = next((o[k] for k in ("system", "name", "model") if isinstance(o.get(k), str)),
+                        system)
+        task_name = o["task"] if isinstance(o.get("task"), str) else task
+        if isinstance(o.get("scores"), Mapping):
+            e = Entry(sys_name or "(system)", task_name or key or "(task)",
+                      _flatten(o["scores"]), _signature(o))
+            _collect_extras(o, e, "")
+            out.append(e)
+            return
+        for k, v in o.items():
+            if isinstance(v, (Mapping, list)):
+                walk(v, sys_name, task_name, k if not task_name else task_name)
+
+    walk(obj, "", "", "")
+    return out
+
+
+def _collect_extras(o: Mapping[str, Any], e: Entry, path: str) -> None:
+    for k, v in o.items():
+        if not isinstance(v, Mapping):
+            continue
+        p = f"{path}{k}"
+        if "confusion" in k.lower():
+            e.confusion.append((p, dict(v)))
+        elif k in CATEGORY_KEYS:
+            e.categories.append((p, dict(v)))
+        elif k != "scores":
+            _collect_extras(v, e, p + ".")
+
+
+def primary_metric(entries: list[Entry]) -> str | None:
+    keys = set().union(*(e.scores for e in entries)) if entries else set()
+    for p in PRIMARY:
+        for k in sorted(keys):
+            if k == p or k.endswith("." + p):
+                return k
+    return min(keys) if keys else None
+
+
+def _matrix(d: Mapping[str, Any]) -> tuple[list[str], list[str], list[list[float]]] | None:
+    """A confusion matrix as (rows, cols, values) from {labels, matrix} or {gold: {pred: n}}."""
+    labels, m = d.get("labels"), d.get("matrix")
+    if isinstance(labels, list) and isinstance(m, list) and all(isinstance(r, list) for r in m):
+        cols = d.get("predicted_labels") or labels
+        return [str(x) for x in labels], [str(x) for x in cols], \
+            [[float(x) if isinstance(x, (int, float)) else 0.0 for x in r] for r in m]
+    if d and all(isinstance(v, Mapping) for v in d.values()):
+        rows = [str(k) for k in d]
+        cols = list(dict.fromkeys(str(c) for v in d.values() for c in v))
+        return rows, cols, [[float(d[r].get(c, 0) or 0) for c in cols] for r in rows]
+    return None
+
+
+def _category_items(d: Mapping[str, Any], metric_hint: str | None) -> tuple[str, list]:
+    items = []
+    name = ""
+    for cat, v in d.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            items.append((cat, float(v)))
+        elif isinstance(v, Mapping):
+            flat = _flatten(v)
+            key = next((k for k in ("f_avg", "macro_f1", "f1", "accuracy") if k in flat), None)
+            key = key or next((k for k in flat if k.endswith("f1")), None)
+            if key is not None:
+                items.append((cat, flat[key]))
+                name = key
+    return name, items
+
+
+def leaderboard(task: str, entries: list[Entry]) -> str:
+    metric = primary_metric(entries)
+    cols = sorted(set().union(*(e.scores for e in entries)),
+                  key=lambda k: (k != metric, k.count("."), k))[:10]
+    best = {c: max(e.scores.get(c, float("-inf")) for e in entries) for c in cols}
+    ranked = sorted(entries, key=lambda e: -e.scores.get(metric, float("-inf"))) \
+        if metric else entries
+    head = "".join(f'<th class="num">{esc(c)}</th>' for c in cols)
+    rows = []
+    for i, e in enumerate(ranked, 1):
+        cells = "".join(
+            f'<td class="num{" best" if c in e.scores and e.scores[c] == best[c] and len(entries) > 1 else ""}">'
+            f'{fmt_num(e.scores[c]) if c in e.scores else ""}</td>' for c in cols)
+        rows.append(f"<tr><td class=\"num\">{i}</td><td>{esc(e.system)}</td>{cells}</tr>")
+    chart = ""
+    if metric:
+        chart = bar_chart([(e.system, e.scores.get(metric, 0.0)) for e in ranked],
+                          f"{task}: {metric}", max_value=1.0 if all(
+                              0 <= e.scores.get(metric, 0) <= 1 for e in ranked) else None,
+                          colors=PALETTE, value_fmt="{:.3f}")
+    return (f'<table class="leader"><tr><th>#</th><th>system</th>{head}</tr>{"".join(rows)}'
+            f"</table>{chart}")
+
+
+def render_report(results: Any, title: str = "QuoteStance results") -> str:
+    """The results page of a benchmark or evaluation JSON document."""
+    entries = find_entries(results)
+    tasks: dict[str, list[Entry]] = {}
+    for e in entries:
+        tasks.setdefault(e.task, []).append(e)
+    body = [f'<h1 id="title">{esc(title)}</h1>']
+    if not entries:
+        body.append('<p class="muted" id="empty">No scores found in this file: expected the '
+                    "JSON of <code>quotestance benchmark --output</code> or "
+                    "<code>quotestance evaluate --format json</code>.</p>")
+    body.append(f'<p class="muted">{len(entries)} result(s) over {len(tasks)} task(s).</p>')
+    for task, es in tasks.items():
+        body.append(f'<section class="task" id="task-{esc(task)}"><h2>Task: {esc(task)}</h2>')
+        body.append(leaderboard(task, es))
+        for e in es:
+            for name, d in e.confusion:
+                m = _matrix(d)
+                if m:
+                    body.append(f"<h3>{esc(e.system)}: {esc(name)}</h3>")
+                    body.append(heatmap(m[0], m[1], m[2]))
+            for name, d in e.categories:
+                metric, items = _category_items(d, None)
+                if items:
+                    body.append(bar_chart(items, f"{e.system}: {name} ({metric or 'value'})",
+                                          max_value=1.0 if all(0 <= v <= 1 for _, v in items)
+                                          else None, colors=PALETTE[3:4], value_fmt="{:.3f}"))
+        body.append("</section>")
+    sigs = [(e.system, e.task, e.signature) for e in entries if e.signature]
+    if sigs:
+        body.append('<h2>Signatures</h2><ul class="sigs" id="signatures">')
+        body += [f'<li>{esc(s)} · {esc(t)}: <span class="sig">{esc(g)}</span></li>'
+                 for s, t, g in sigs]
+        body.append("</ul>")
+    return page(title, "\n".join(body), CSS)
