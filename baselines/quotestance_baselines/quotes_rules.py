@@ -236,7 +236,7 @@ def _clause_after(text, toks, k, k0, k1, ss, se):
             return None
         # "Morant, who trails ..., said": the subject opens the sentence
         j = k0
-        while j < k and toks[j].text[:1].isupper():
+        while j < k and toks[j].text not in ",(—–":
             j += 1
         subj = (toks[k0].start, toks[j - 1].end) if j > k0 else None
     nxt = toks[k + 1]
