@@ -14,7 +14,7 @@ from .conftest import FIXTURES
 INVALID = FIXTURES / "invalid"
 EXPECTED = json.loads((INVALID / "EXPECTED.json").read_text(encoding="utf-8"))
 CORPUS_RULES = {"kb.unknown", "corpus.split-mismatch", "corpus.missing-split", "corpus.leak",
-                "corpus.checksum", "corpus.manifest"}  # tested in test_corpus_checks.py
+                "corpus.checksum", "corpus.manifest", "corpus.interrupted"}  # tested in test_corpus_checks.py
 
 
 def test_every_rule_has_a_fixture_or_a_corpus_test():

@@ -42,13 +42,13 @@ def sha256_file(p: Path) -> str:
     return h.hexdigest()
 
 
-def manifest_files(root: Path) -> list[Path]:
-    """The release files whose checksums the manifest pins."""
+def manifest_files(root: Path, staged: frozenset[Path] | set[Path] = frozenset()) -> list[Path]:
+    """The release files whose checksums the manifest pins (those that exist or are staged)."""
     out = []
     for view in (ARTICLES, QUOTES):
         out += [root / view / f"{s}.jsonl" for s in SPLITS]
     out += [root / "world" / "registry.jsonl", root / "world" / "outlets.jsonl", root / "VERSION"]
-    return [p for p in out if p.exists()]
+    return [p for p in out if p.exists() or p in staged]
 
 
 def render_manifest(root: Path) -> str:
@@ -127,7 +127,15 @@ def find_leaks(items: list[tuple[str, str, str, int, str]], threshold: float = L
 
 def validate_corpus(root: Path, check_checksums: bool = True) -> Report:
     """All checks of a corpus folder: every article, splits, leakage, views, manifest."""
+    from .staging import pending
+
     report = Report()
+    if pending(root):
+        report.incidents.append(Incident.error(
+            "corpus.interrupted", str(root), 0,
+            "a corpus command was interrupted while committing its files; run "
+            "`quotestance corpus recover` to finish it"))
+        return report
     registry = load_registry(root)
     files = []
     for s in SPLITS:
@@ -173,21 +181,8 @@ def validate_corpus(root: Path, check_checksums: bool = True) -> Report:
 
 
 def write_views_and_manifest(root: Path) -> dict[str, Any]:
-    """Regenerate the quote view from the article files and rewrite the manifest."""
-    from .corpus import iter_article_dicts
-    from .format import quote_rows
-    from .jsonl import atomic_writer
+    """Regenerate the quote view from the article files and rewrite the manifest, all or
+    nothing (see ``staging.py``)."""
+    from .release import publish
 
-    counts = {}
-    for s in SPLITS:
-        f = split_file(s, root)
-        rows = 0
-        with atomic_writer(split_file(s, root, view="quotes")) as out:
-            for d in iter_article_dicts([f]):
-                for r in quote_rows(d):
-                    out.write(dumps(r))
-                    rows += 1
-        counts[s] = rows
-    with atomic_writer(root / MANIFEST) as out:
-        out.write(render_manifest(root).encode())
-    return counts
+    return publish(root)

@@ -55,6 +55,8 @@ RULES: dict[str, tuple[str, str]] = {
     "corpus.leak": ("error", "The same or nearly the same article text is in two splits."),
     "corpus.checksum": ("error", "A corpus file differs from the checksum in MANIFEST.sha256."),
     "corpus.manifest": ("error", "MANIFEST.sha256 is missing or lists files that do not exist."),
+    "corpus.interrupted": ("error", "A corpus command was killed while committing; "
+                                    "`quotestance corpus recover` finishes its commit."),
 }
 
 

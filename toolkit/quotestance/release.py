@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import CorpusError, iter_article_dicts, split_file
-from .corpus_checks import find_leaks, load_registry, write_views_and_manifest
+from .corpus_checks import MANIFEST, find_leaks, load_registry, manifest_files, sha256_file
 from .jsonl import atomic_writer, dumps
 from .labels import SPLITS
+from .staging import Staging, recover
 
 # 70/10/20 in a fixed pattern of ten slots, walked within each stratum.
 SLOTS = ("train", "train", "test", "train", "validation", "train", "train", "test", "train",
@@ -48,6 +49,56 @@ def assign_splits(articles: list[dict[str, Any]], fixed: dict[str, str]) -> dict
     return out
 
 
+def publish(root: Path, articles: dict[str, list[dict[str, Any]]] | None = None
+            ) -> dict[str, int]:
+    """Write new article files (``articles``, per split; the others are kept), regenerate the
+    quote view and rewrite the manifest, all or nothing. Returns quote rows per split."""
+    import hashlib
+
+    from .format import quote_rows
+
+    recover(root)
+    stage = Staging(root)
+    digests: dict[Path, str] = {}
+    counts: dict[str, int] = {}
+    try:
+        for s in SPLITS:
+            path = split_file(s, root)
+            if articles is not None and s in articles:
+                arts = articles[s]
+                h = hashlib.sha256()
+                with stage.open(path) as f:
+                    for a in arts:
+                        b = dumps(a)
+                        f.write(b)
+                        h.update(b)
+                digests[path] = h.hexdigest()
+            else:
+                arts = list(iter_article_dicts([path]))
+            h = hashlib.sha256()
+            rows = 0
+            qpath = split_file(s, root, view="quotes")
+            with stage.open(qpath) as f:
+                for a in arts:
+                    for r in quote_rows(a):
+                        b = dumps(r)
+                        f.write(b)
+                        h.update(b)
+                        rows += 1
+            digests[qpath] = h.hexdigest()
+            counts[s] = rows
+        files = manifest_files(root, set(digests))
+        text = "".join(f"{digests.get(p) or sha256_file(p)}  {p.relative_to(root).as_posix()}\n"
+                       for p in files)
+        with stage.open(root / MANIFEST) as f:
+            f.write(text.encode())
+    except BaseException:
+        stage.abort()
+        raise
+    stage.commit()
+    return counts
+
+
 def build(root: Path, sources: Path, splits_file: Path, assign_new: bool) -> dict[str, int]:
     """Align every authoring file under ``sources`` and write the release files of ``root``."""
     from .align import align_paths
@@ -69,11 +120,7 @@ def build(root: Path, sources: Path, splits_file: Path, assign_new: bool) -> dic
     ordered = {k: mapping[k] for k in sorted(mapping)}
     with atomic_writer(splits_file) as f:
         f.write((json.dumps(ordered, indent=1) + "\n").encode())
-    for s, arts in by_split.items():
-        with atomic_writer(split_file(s, root)) as f:
-            for a in arts:
-                f.write(dumps(a))
-    write_views_and_manifest(root)
+    publish(root, by_split)
     return {s: len(a) for s, a in by_split.items()}
 
 
@@ -97,6 +144,7 @@ def add(root: Path, file: Path, split: str) -> AddResult:
         raise CorpusError(f"The 'split' parameter must be one of {set(SPLITS)}. "
                           f"Got {split!r} instead.")
     res = AddResult()
+    recover(root)
     registry = load_registry(root)
     incidents: list[Incident] = []
     new: list[tuple[int, dict[str, Any]]] = []
@@ -128,12 +176,8 @@ def add(root: Path, file: Path, split: str) -> AddResult:
                                 f"its text with {old[1]!r} ({old[0]})")
     if res.problems:
         return res
-    target = split_file(split, root)
     current = [d for s, d in existing.values() if s == split]
     merged = sorted(current + [{**d, "split": split} for _, d in new], key=lambda d: d["id"])
-    with atomic_writer(target) as f:
-        for d in merged:
-            f.write(dumps(d))
-    write_views_and_manifest(root)
+    publish(root, {split: merged})
     res.added = len(new)
     return res

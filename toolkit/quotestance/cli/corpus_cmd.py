@@ -83,3 +83,13 @@ def manifest(
     except CorpusError as e:
         fail(str(e), EXIT_FINDINGS)
     log("quote rows: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
+
+
+@corpus_app.command("recover")
+def recover(
+    root: Optional[Path] = typer.Option(None, "--corpus", help="Corpus folder (default: shipped)."),
+) -> None:
+    """Finish a commit that a killed corpus command left half done (or clean its temp files)."""
+    from ..staging import recover as do_recover
+
+    log(do_recover(_root(root)) or "nothing to recover")
