@@ -167,9 +167,20 @@ def _check_span(s: dict, text: str, n: int, jp: str, ctx: _Ctx) -> bool:
         return False
     if text[start:end] != s["text"]:
         ctx.add("span.text", f"text {_short(s['text'])} differs from text[{start}:{end}] = "
-                             f"{_short(text[start:end])}", jp)
+                             f"{_short(text[start:end])}{_offset_hint(text, s)}", jp)
         return False
     return True
+
+
+def _offset_hint(text: str, s: dict) -> str:
+    """Say so when the offsets are right in UTF-16 code units or UTF-8 bytes (other tools)."""
+    start, end, want = s["start"], s["end"], s["text"]
+    for enc, width, name in (("utf-16-le", 2, "UTF-16 code units"), ("utf-8", 1, "UTF-8 bytes")):
+        raw = text.encode(enc, "surrogatepass")
+        if raw[start * width:end * width].decode(enc, "replace") == want:
+            return (f"; the offsets are right if counted in {name}: convert them to code points "
+                    f"(Python string offsets)")
+    return ""
 
 
 def _mention_ok(t: str, ent: dict) -> bool:
