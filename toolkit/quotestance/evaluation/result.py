@@ -15,8 +15,6 @@ _PRF = {
     "quotes": [("exact match", "quotes.exact"), ("partial (token-proportional)", "quotes.partial"),
                ("IoU >= 0.5", "quotes.iou50"), ("span + type", "quotes.typed")],
     "speakers": [("quote + speaker (end-to-end)", "speakers.e2e")],
-    "stance": [("favor", "stance.favor"), ("against", "stance.against"),
-               ("neutral", "stance.neutral")],
     "e2e": [("quote + speaker + stance triples", "e2e")],
 }
 _VALUES = {
@@ -199,6 +197,11 @@ def _breakdowns(res: EvaluationResult, task: str, md: bool) -> list[str]:
         c = bd.get("agreement.counts", {})
         if c:
             out += ["Counts: " + ", ".join(f"{k} {int(v)}" for k, v in c.items()), ""]
+    if task == "stance" and "stance.by_label" in bd:
+        rows = [[lab, str(r["gold"]), str(r["pred"]), _fmt(r["p"]), _fmt(r["r"]), _fmt(r["f1"])]
+                for lab, r in bd["stance.by_label"].items()]
+        out += ["Per label (- : no gold and no predicted pair with this label):"]
+        out += _table(["label", "gold", "pred", "P", "R", "F1"], rows, md) + [""]
     if task == "stance" and res.confusion is not None:
         cm = res.confusion
         rows = [[g, *(str(v) for v in row)] for g, row in zip(cm["labels"], cm["matrix"])]

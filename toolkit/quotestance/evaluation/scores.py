@@ -77,9 +77,6 @@ def flat_scores(t: Totals, tasks: tuple[str, ...]) -> dict[str, float]:
         out["stance.accuracy"] = accuracy_from_confusion(pooled)
         out["stance.f_avg_pooled"] = f_avg_from_confusion(pooled)
         out["stance.f_avg_by_category"] = f_avg_by_category(by_cat)
-        for lab in STANCE_LABELS:
-            tp, fp, fn = class_counts(pooled, lab)
-            _put_prf(out, f"stance.{lab}", tp, tp + fp, tp + fn)
     if "e2e" in tasks:
         _put_prf(out, "e2e", _g(t, "e2e.tp"), _g(t, "e2e.pred"), _g(t, "e2e.gold"))
     return out
@@ -128,7 +125,16 @@ def breakdowns(t: Totals, tasks: tuple[str, ...]) -> dict[str, dict]:
             }
         out["quotes.by_type"] = by_type
     if "stance" in tasks:
-        _, by_cat = confusion_tables(t)
+        pooled, by_cat = confusion_tables(t)
+        labels = {}
+        for lab in STANCE_LABELS:
+            tp, fp, fn = class_counts(pooled, lab)
+            defined = tp + fp + fn > 0
+            p, r, f = prf(tp, tp + fp, tp + fn)
+            labels[lab] = {"gold": int(tp + fn), "pred": int(tp + fp),
+                           "p": p if defined else None, "r": r if defined else None,
+                           "f1": f if defined else None}
+        out["stance.by_label"] = labels
         rows = {}
         for cat in sorted(by_cat):
             cm = by_cat[cat]
