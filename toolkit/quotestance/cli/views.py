@@ -167,7 +167,7 @@ def report(
         fail(f"{results}: not a JSON document: {e}", EXIT_FINDINGS)
     if not find_entries(data):
         log(f"warning: {results}: no score entries found (objects with a 'scores' field)")
-    _html_out(render_report(data, title), output, (results,))
+    _html_out(render_report(data, title, default_system=results.stem), output, (results,))
 
 
 def overview(

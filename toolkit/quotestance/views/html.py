@@ -148,6 +148,10 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str = "", *, max_value:
     return "".join(out)
 
 
+def _count(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.3f}"
+
+
 def heatmap(labels_rows: Sequence[str], labels_cols: Sequence[str],
             matrix: Sequence[Sequence[float]], title: str = "",
             row_axis: str = "gold", col_axis: str = "predicted") -> str:
@@ -163,7 +167,7 @@ def heatmap(labels_rows: Sequence[str], labels_cols: Sequence[str],
             diag = " outline:2px solid #333;" if i < len(labels_cols) and \
                 labels_cols[i] == r else ""
             cells.append(f'<td class="num" style="background:rgba(31,119,180,{a:.2f});'
-                         f'color:{fg};{diag}">{fmt_num(v)}</td>')
+                         f'color:{fg};{diag}">{_count(v)}</td>')
         rows.append(f"<tr><th>{esc(r)}</th>{''.join(cells)}</tr>")
     cap = f"<caption>{esc(title)}</caption>" if title else ""
     return (f'<table class="heatmap">{cap}<tr><th>{esc(row_axis)} \\ {esc(col_axis)}</th>'

@@ -24,9 +24,13 @@ CSS = """
 .sigs li { margin: 2px 0; }
 """
 
-# Headline metric of each task, first one present wins.
-PRIMARY = ("f1", "exact.f1", "macro_f1", "f_avg_pooled", "accuracy", "e2e.f1")
+# Headline metric of each task, first one present wins; then any of GENERIC.
+TASKS = ("quotes", "speakers", "stance", "e2e")
+PRIMARY = {"quotes": ("exact.f1",), "speakers": ("accuracy", "e2e.f1"),
+           "stance": ("macro_f1", "f_avg_pooled"), "e2e": ("f1",)}
+GENERIC = ("exact.f1", "macro_f1", "f_avg_pooled", "f1", "accuracy")
 CATEGORY_KEYS = ("by_category", "per_category")
+CATEGORY_METRICS = ("f_avg", "macro_f1", "f1", "typed.f1", "exact.f1", "accuracy", "exact.r")
 
 
 @dataclass
@@ -64,7 +68,7 @@ def _signature(d: Mapping[str, Any]) -> str:
     return ""
 
 
-def find_entries(obj: Any) -> list[Entry]:
+def find_entries(obj: Any, default_system: str = "(system)") -> list[Entry]:
     """Every score entry of a results document, in document order."""
     out: list[Entry] = []
 
@@ -79,16 +83,36 @@ def find_entries(obj: Any) -> list[Entry]:
                         system)
         task_name = o["task"] if isinstance(o.get("task"), str) else task
         if isinstance(o.get("scores"), Mapping):
-            e = Entry(sys_name or "(system)", task_name or key or "(task)",
+            e = Entry(sys_name or default_system, task_name or key or "(task)",
                       _flatten(o["scores"]), _signature(o))
             _collect_extras(o, e, "")
-            out.append(e)
+            out.extend(_split_tasks(e, o.get("signatures")))
             return
         for k, v in o.items():
             if isinstance(v, (Mapping, list)):
                 walk(v, sys_name, task_name, k if not task_name else task_name)
 
     walk(obj, "", "", "")
+    return out
+
+
+def _split_tasks(e: Entry, sigs: Any) -> list[Entry]:
+    """An entry scoring several tasks at once (``task:all``, keys ``quotes.*``, ``stance.*``)
+    becomes one entry per task, each with that task's signature."""
+    prefixes = list(dict.fromkeys(k.split(".", 1)[0] for k in e.scores if "." in k))
+    if e.task in TASKS or len(prefixes) < 2 or any("." not in k for k in e.scores) or \
+            not set(prefixes) <= set(TASKS):
+        return [e]
+    out = []
+    for p in prefixes:
+        sig = sigs.get(p) if isinstance(sigs, Mapping) and isinstance(sigs.get(p), str) \
+            else e.signature
+        sub = Entry(e.system, p, {k[len(p) + 1:]: v for k, v in e.scores.items()
+                                  if k.startswith(p + ".")}, sig)
+        sub.confusion = [(n, d) for n, d in e.confusion if p == "stance"]
+        sub.categories = [(n, d) for n, d in e.categories if n.split(".")[-2:][0] == p
+                          or n.startswith(p) or f".{p}." in f".{n}"]
+        out.append(sub)
     return out
 
 
@@ -99,17 +123,21 @@ def _collect_extras(o: Mapping[str, Any], e: Entry, path: str) -> None:
         p = f"{path}{k}"
         if "confusion" in k.lower():
             e.confusion.append((p, dict(v)))
-        elif k in CATEGORY_KEYS:
+        elif k in CATEGORY_KEYS or "by_" in k:
             e.categories.append((p, dict(v)))
         elif k != "scores":
             _collect_extras(v, e, p + ".")
 
 
-def primary_metric(entries: list[Entry]) -> str | None:
+def primary_metric(entries: list[Entry], task: str = "") -> str | None:
     keys = set().union(*(e.scores for e in entries)) if entries else set()
-    for p in PRIMARY:
-        for k in sorted(keys):
-            if k == p or k.endswith("." + p):
+    prefs = PRIMARY.get(task, ()) + GENERIC
+    for p in prefs:
+        if p in keys:
+            return p
+    for p in prefs:
+        for k in sorted(keys, key=lambda k: (k.count("."), k)):
+            if k.endswith("." + p):
                 return k
     return min(keys) if keys else None
 
@@ -118,7 +146,8 @@ def _matrix(d: Mapping[str, Any]) -> tuple[list[str], list[str], list[list[float
     """A confusion matrix as (rows, cols, values) from {labels, matrix} or {gold: {pred: n}}."""
     labels, m = d.get("labels"), d.get("matrix")
     if isinstance(labels, list) and isinstance(m, list) and all(isinstance(r, list) for r in m):
-        cols = d.get("predicted_labels") or labels
+        cols = next((d[k] for k in ("pred_labels", "predicted_labels") if
+                     isinstance(d.get(k), list)), labels)
         return [str(x) for x in labels], [str(x) for x in cols], \
             [[float(x) if isinstance(x, (int, float)) else 0.0 for x in r] for r in m]
     if d and all(isinstance(v, Mapping) for v in d.values()):
@@ -136,8 +165,9 @@ def _category_items(d: Mapping[str, Any], metric_hint: str | None) -> tuple[str,
             items.append((cat, float(v)))
         elif isinstance(v, Mapping):
             flat = _flatten(v)
-            key = next((k for k in ("f_avg", "macro_f1", "f1", "accuracy") if k in flat), None)
+            key = next((k for k in CATEGORY_METRICS if k in flat), None)
             key = key or next((k for k in flat if k.endswith("f1")), None)
+            key = key or next((k for k in flat if 0 <= flat[k] <= 1), None)
             if key is not None:
                 items.append((cat, flat[key]))
                 name = key
@@ -145,7 +175,7 @@ def _category_items(d: Mapping[str, Any], metric_hint: str | None) -> tuple[str,
 
 
 def leaderboard(task: str, entries: list[Entry]) -> str:
-    metric = primary_metric(entries)
+    metric = primary_metric(entries, task)
     cols = sorted(set().union(*(e.scores for e in entries)),
                   key=lambda k: (k != metric, k.count("."), k))[:10]
     best = {c: max(e.scores.get(c, float("-inf")) for e in entries) for c in cols}
@@ -168,9 +198,11 @@ def leaderboard(task: str, entries: list[Entry]) -> str:
             f"</table>{chart}")
 
 
-def render_report(results: Any, title: str = "QuoteStance results") -> str:
-    """The results page of a benchmark or evaluation JSON document."""
-    entries = find_entries(results)
+def render_report(results: Any, title: str = "QuoteStance results",
+                  default_system: str = "(system)") -> str:
+    """The results page of a benchmark or evaluation JSON document; ``default_system`` names
+    the system of entries that do not say (``evaluate`` output)."""
+    entries = find_entries(results, default_system)
     tasks: dict[str, list[Entry]] = {}
     for e in entries:
         tasks.setdefault(e.task, []).append(e)
