@@ -135,7 +135,7 @@ class LearnedSpeakerRanker(System):
         if len(set(y)) < 2:
             raise ValueError("learned-speakers: the training articles have no attributed "
                              "quotes with candidate mentions")
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000,
+        self.model_ = LogisticRegression(C=self.C, solver="liblinear",
                                          random_state=self.random_state)
         self.model_.fit(self._hasher().transform(X), np.asarray(y))
         return self
