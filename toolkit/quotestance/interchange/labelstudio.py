@@ -243,6 +243,7 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
     regions: dict[str, dict[str, Any]] = {}
     choices: dict[str, dict[str, list[str]]] = {}
     relations: list[tuple[str, str, list[str]]] = []
+    refused: set[str] = set()  # regions already reported: no follow-on errors about them
     result = ann.get("result")
     if not isinstance(result, list):
         raise _TaskError([f"{where}: the annotation has no result list"])
@@ -262,16 +263,19 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
             rname = f"{where}, region {rid!r}"
             if len(labels) != 1:
                 problems.append(f"{rname}: expected one label, got {labels!r}")
+                refused.add(rid)
                 continue
             label = labels[0]
             if label not in QUOTE_TYPES and label not in (MENTION_LABEL, CUE_LABEL):
                 problems.append(f"{rname}: unknown label {label!r}")
+                refused.add(rid)
                 continue
             try:
                 s, e, note = resolve_span(text, value.get("start"), value.get("end"),
                                           value.get("text"), index)
             except ValueError as err:
                 problems.append(f"{rname} ({label}): {err}")
+                refused.add(rid)
                 continue
             if note:
                 res.notes.append(f"{rname}: {note}")
@@ -287,6 +291,9 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
     cont: dict[str, str] = {}
     for a, b, labels in relations:
         rn = f"{where}, relation {a!r} -> {b!r}"
+        if a in refused or b in refused:
+            used.update((a, b))
+            continue
         if a not in regions or b not in regions:
             problems.append(f"{rn}: joins a region that does not exist")
             continue
