@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from quotestance.labels import QuoteType
 from quotestance.records import Article, Quote
 from quotestance.systems import System
 
@@ -280,7 +281,7 @@ def to_quotes(text: str, found: list[Found]) -> tuple[Quote, ...]:
     out = []
     for i, f in enumerate(found):
         out.append(Quote(id=f"q{i + 1}", start=f.start, end=f.end, text=text[f.start:f.end],
-                         type=f.type, speaker=None, speaker_mention=None, cue=None,
+                         type=QuoteType(f.type), speaker=None, speaker_mention=None, cue=None,
                          continues=None if f.continues is None else f"q{f.continues + 1}",
                          stances=()))
     return tuple(out)

@@ -17,6 +17,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from quotestance.labels import EntityType
 from quotestance.records import Article, Entity, Quote, Span
 from quotestance.systems import System
 
@@ -132,7 +133,7 @@ def entities_from_forms(text: str, found: list[Found]) -> tuple[Entity, ...]:
         name = max(forms, key=len)
         typ = "unnamed" if name[:1].islower() or norm(name).split()[0] in ("the", "a") \
             else "person"
-        out.append(Entity(id=f"s{i + 1}", name=name, type=typ, aliases=tuple(forms), role=None,
+        out.append(Entity(id=f"s{i + 1}", name=name, type=EntityType(typ), aliases=tuple(forms), role=None,
                           affiliation=None, kb_id=None))
     return tuple(out)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from quotestance.labels import STANCE_LABELS
+from quotestance.labels import STANCE_LABELS, StanceLabel
 from quotestance.records import Article, Quote, Stance, Target
 from quotestance.systems import System, pack_linear, unpack_linear
 
@@ -38,7 +38,7 @@ def _cat(t: Target) -> str:
 
 def _with_stances(article: Article, labels: dict[tuple[str, str], str]) -> Article:
     quotes = tuple(dataclasses.replace(q, stances=tuple(
-        Stance(t.id, labels[(q.id, t.id)]) for t in article.targets if (q.id, t.id) in labels))
+        Stance(t.id, StanceLabel(labels[(q.id, t.id)])) for t in article.targets if (q.id, t.id) in labels))
         for q in article.quotes)
     return dataclasses.replace(article, quotes=quotes)
 
