@@ -242,3 +242,88 @@ def unpack_linear(meta: dict[str, Any], arrays: dict[str, np.ndarray], prefix: s
     m.intercept_ = np.asarray(arrays[f"{prefix}intercept"], dtype=np.float64)
     m.n_features_in_ = m.coef_.shape[1]
     return m
+
+
+# -- prediction over article streams --------------------------------------------------------
+
+class PredictInputError(Exception):
+    """An input line cannot be turned into an article; the text is ``path:line: what``."""
+
+
+def article_from_input(obj: dict[str, Any], path: str, line: int) -> Article:
+    """An article record from a prediction input line: a full valid article, or an object
+    with ``text`` and optionally ``id``, ``title``, ``targets`` and other article fields."""
+    from .incidents import Incident
+    from .labels import GENRES, PROVENANCES, target_category_ids
+    from .records import Annotation, Target
+    from .validate import check_article
+
+    where = f"{path}:{line}"
+    if set(obj) >= {"id", "text", "quotes", "entities", "targets", "annotation"}:
+        found: list[Incident] = []
+        if check_article(obj, path, line, found):
+            return Article.from_dict(obj)
+        raise PredictInputError(found[0].render() if found else f"{where}: invalid article")
+    text = obj.get("text")
+    if type(text) is not str or not text:
+        raise PredictInputError(f"{where}: every line needs a non-empty string 'text'")
+    aid = obj.get("id", f"{os.path.basename(path)}:{line}")
+    if type(aid) is not str or not aid:
+        raise PredictInputError(f"{where}: 'id' must be a non-empty string; got {aid!r}")
+    raw_targets = obj.get("targets") or []
+    if type(raw_targets) is not list:
+        raise PredictInputError(f"{where}: 'targets' must be a list of objects")
+    targets = []
+    for k, t in enumerate(raw_targets):
+        if type(t) is not dict or type(t.get("name")) is not str or not t["name"]:
+            raise PredictInputError(f"{where}: targets[{k}] needs a non-empty string 'name'")
+        tid, cat = t.get("id", f"t{k + 1}"), t.get("category")
+        if type(tid) is not str or (cat is not None and cat not in target_category_ids()):
+            raise PredictInputError(f"{where}: targets[{k}]: 'id' must be a string and "
+                                    f"'category' null or one of schema/target_categories.json; "
+                                    f"got id {tid!r}, category {cat!r}")
+        targets.append(Target(tid, t["name"], cat))
+    if len({t.id for t in targets}) != len(targets):
+        raise PredictInputError(f"{where}: target ids must be unique")
+
+    def opt(name: str, allowed: tuple[str, ...] | None = None) -> Any:
+        v = obj.get(name)
+        return v if type(v) is str and (allowed is None or v in allowed) else None
+
+    title = opt("title") or text.split("\n", 1)[0][:200]
+    return Article(id=aid, text=text, title=title, outlet=opt("outlet"),
+                   published=opt("published"), language=opt("language") or "en",
+                   url=opt("url"), source_id=opt("source_id"),
+                   provenance=opt("provenance", PROVENANCES) or "real", split=None,
+                   genre=opt("genre", GENRES), entities=(), targets=tuple(targets), quotes=(),
+                   annotation=Annotation("", (), None))
+
+
+def predict_file(system: System, input: str | os.PathLike[str], output: str | os.PathLike[str],
+                 progress: Any = None, every: int = 10_000) -> int:
+    """Run ``system`` over a JSONL file of articles, one line at a time, writing predicted
+    articles (corpus format) to ``output`` via a temporary file. Returns the article count."""
+    import dataclasses
+
+    from . import __version__
+    from .jsonl import atomic_writer, dumps, read_lines
+    from .records import Annotation
+
+    note = Annotation("", (f"system:{system.name}",),
+                      f"predicted by quotestance {__version__} system {system.name}")
+    incidents: list[Any] = []
+    n = 0
+    with atomic_writer(output, refuse=[input]) as f:
+        for ln in read_lines(input, incidents, strict_json=False):
+            if incidents:
+                break
+            art = article_from_input(ln.obj, ln.path, ln.lineno)
+            pred = dataclasses.replace(system.predict_article(art), annotation=note)
+            f.write(dumps(pred.to_dict()))
+            n += 1
+            if progress is not None and n % every == 0:
+                progress(f"{system.name}: {n} articles")
+        errors = [i for i in incidents if i.level == "error"]
+        if errors:
+            raise PredictInputError(errors[0].render())
+    return n
