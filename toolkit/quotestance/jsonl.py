@@ -56,19 +56,27 @@ def open_input(path: str | os.PathLike[str]) -> IO[bytes]:
 
 
 def read_lines(path: str | os.PathLike[str], incidents: list[Incident],
-               strict_json: bool = True) -> Iterator[Line]:
+               strict_json: bool = True,
+               chunk: tuple[int, int] | None = None) -> Iterator[Line]:
     """Yield each object line of a JSONL file; append an incident for every bad line.
 
     ``strict_json`` adds the checks orjson does not make (duplicate keys), at some cost.
+    ``chunk`` = (start, end) byte offsets at line starts reads only that part (for parallel
+    validation); its line numbers then count from the chunk's first line, 1-based.
     """
     spath = str(path)
     with open_input(path) as f:
         lineno = 0
         empty = True
-        for raw in f:
+        lines: Iterable[bytes] = f
+        if chunk is not None:
+            f.seek(chunk[0])
+            lines = _bounded_lines(f, chunk[1] - chunk[0])
+            empty = False
+        for raw in lines:
             lineno += 1
             empty = False
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf") and not (chunk and chunk[0]):
                 incidents.append(Incident.error(
                     "encoding.bom", spath, lineno,
                     "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"))
@@ -92,6 +100,34 @@ def read_lines(path: str | os.PathLike[str], incidents: list[Incident],
         if empty:
             incidents.append(Incident.error("format.empty-file", spath, 0,
                                             "the file is empty: no articles"))
+
+
+def _bounded_lines(f: IO[bytes], size: int) -> Iterator[bytes]:
+    while size > 0:
+        raw = f.readline()
+        if not raw:
+            return
+        size -= len(raw)
+        yield raw
+
+
+def line_chunks(path: str | os.PathLike[str], n: int) -> list[tuple[int, int]]:
+    """Split a file into about ``n`` byte ranges that start at line starts."""
+    size = os.path.getsize(path)
+    if n <= 1 or size == 0:
+        return [(0, size)]
+    bounds = [0]
+    with open(path, "rb") as f:
+        for i in range(1, n):
+            f.seek(max(bounds[-1], size * i // n))
+            if f.tell() > 0:
+                f.seek(f.tell() - 1)
+                f.readline()  # to the start of the next line
+            pos = f.tell()
+            if bounds[-1] < pos < size:
+                bounds.append(pos)
+    bounds.append(size)
+    return list(zip(bounds[:-1], bounds[1:]))
 
 
 def parse_object(body: bytes, path: str, lineno: int, incidents: list[Incident],

@@ -47,6 +47,13 @@ def validate(
     no_checksums: bool = typer.Option(False, "--no-checksums",
                                       help="Corpus folders: skip the manifest check."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Processes for article files (same output as one)."),
+    engine: str = typer.Option("local", "--engine",
+                               help="local, or dask: one task per file (a sharded archive)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address (default: a local "
+                                                 "cluster of --jobs workers)."),
 ) -> None:
     """Check article files (or a corpus folder) and report every finding.
 
@@ -58,6 +65,7 @@ def validate(
     from ..validate import Report, validate_files
 
     check_choice("--format", fmt, ("text", "json"))
+    check_choice("--engine", engine, ("local", "dask"))
     for r in ignore:
         if r not in RULES:
             fail(f"unknown rule id {r!r} for --ignore (see `quotestance validate --help`)")
@@ -79,7 +87,15 @@ def validate(
             files.append(p)
     if files:
         try:
-            rep = validate_files(files)
+            if engine == "dask":
+                from ..distributed import EngineError, validate_shards
+
+                try:
+                    rep = validate_shards(files, scheduler=scheduler, workers=max(jobs, 2))
+                except EngineError as e:
+                    fail(str(e))
+            else:
+                rep = validate_files(files, jobs=jobs)
         except InputError as e:
             fail(str(e))
         total.incidents += rep.incidents
