@@ -175,6 +175,18 @@ def test_comparison_shows_both_sides_with_misses_and_false_alarms(harbour):
     assert "MISSED" in html and "FALSE ALARM" in html
 
 
+def test_comparison_names_the_layers_a_paired_quote_gets_wrong(harbour):
+    from quotestance.views.article import layer_differences
+
+    pred = _pred(harbour)
+    pred["quotes"][0]["stances"] = [{"target": "t1", "label": "against"}]
+    pred["quotes"][2]["speaker"] = "e2"
+    pr = pair_quotes(harbour["quotes"], pred["quotes"])
+    assert layer_differences(harbour, pred, pr) == {"q1": "stance differs",
+                                                    "q3": "speaker differs"}
+    assert "stance differs" in render_comparison(harbour, pred)
+
+
 def test_comparison_refuses_a_different_text(harbour):
     with pytest.raises(ValueError, match="text differs"):
         render_comparison(harbour, dict(harbour, text=harbour["text"] + "x"))

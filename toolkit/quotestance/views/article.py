@@ -34,10 +34,12 @@ a.m:hover, a.c:hover { background: #ffe0b2; }
 .fa { outline: 2px dashed #ef6c00; outline-offset: 1px; }
 .st-exact { color: #2e7d32; } .st-partial { color: #ef6c00; }
 .st-miss, .st-fa { color: #c62828; font-weight: 600; }
+.st-diff { color: #c62828; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .cols > section { min-width: 0; }
 .meta td:first-child { color: var(--muted); }
 .qtext { max-width: 520px; }
+.scroll { overflow-x: auto; }
 """
 
 
@@ -170,7 +172,8 @@ def legend(compare: bool = False) -> str:
 
 
 def quote_table(article: Mapping[str, Any], prefix: str,
-                status: Mapping[str, str] | None = None) -> str:
+                status: Mapping[str, str] | None = None,
+                notes: Mapping[str, str] | None = None) -> str:
     ents = {e["id"]: e for e in article["entities"]}
     targets = {t["id"]: t for t in article["targets"]}
     head = "<tr><th>quote</th><th>type</th><th>text</th><th>speaker</th><th>mention</th>" \
@@ -189,7 +192,9 @@ def quote_table(article: Mapping[str, Any], prefix: str,
             s = status.get(q["id"], "")
             label = {"exact": "exact", "partial": "partial", "miss": "MISSED",
                      "fa": "FALSE ALARM"}.get(s, s)
-            st = f'<td class="st-{esc(s)}">{esc(label)}</td>'
+            note = (notes or {}).get(q["id"])
+            extra = f'<br><span class="st-diff small">{esc(note)}</span>' if note else ""
+            st = f'<td class="st-{esc(s)}">{esc(label)}{extra}</td>'
         rows.append(
             f'<tr id="{anchor(prefix, "row", q["id"])}">'
             f'<td><a href="#{anchor(prefix, "q", q["id"])}">{esc(q["id"])}</a>{cont}</td>'
@@ -257,12 +262,38 @@ def render_article(article: Mapping[str, Any]) -> str:
                    ("entities", len(article["entities"]))]),
             legend(),
             "<h2>Text</h2>", highlighted_text(article, "a"),
-            "<h2>Quotations</h2>", quote_table(article, "a"),
+            "<h2>Quotations</h2>", f'<div class="scroll">{quote_table(article, "a")}</div>',
             "<h2>Targets</h2>", target_table(article),
             "<h2>Entities</h2>", entity_table(article)]
     if (article.get("annotation") or {}).get("notes"):
         body.append(f'<h2>Notes</h2><p class="notes">{esc(article["annotation"]["notes"])}</p>')
     return page(f"{article.get('title') or article['id']} — QuoteStance", "\n".join(body), CSS)
+
+
+def layer_differences(gold: Mapping[str, Any], pred: Mapping[str, Any],
+                      pairing: Pairing) -> dict[str, str]:
+    """For each paired gold quote, which other layers the prediction gets wrong: the speaker
+    (compared by entity name, since ids are per file), the cue span and the stances."""
+    g_ents = {e["id"]: e["name"] for e in gold["entities"]}
+    p_ents = {e["id"]: e["name"] for e in pred["entities"]}
+    pq = {q["id"]: q for q in pred["quotes"]}
+    out = {}
+    for g in gold["quotes"]:
+        p = pq.get(pairing.gold_to_pred.get(g["id"], ""))
+        if p is None:
+            continue
+        diffs = []
+        if g_ents.get(g.get("speaker") or "") != p_ents.get(p.get("speaker") or ""):
+            diffs.append("speaker differs")
+        gc, pc = g.get("cue") or {}, p.get("cue") or {}
+        if (gc.get("start"), gc.get("end")) != (pc.get("start"), pc.get("end")):
+            diffs.append("cue differs")
+        if {(s["target"], s["label"]) for s in g.get("stances") or ()} != \
+                {(s["target"], s["label"]) for s in p.get("stances") or ()}:
+            diffs.append("stance differs")
+        if diffs:
+            out[g["id"]] = ", ".join(diffs)
+    return out
 
 
 def render_comparison(gold: Mapping[str, Any], pred: Mapping[str, Any],
@@ -274,6 +305,7 @@ def render_comparison(gold: Mapping[str, Any], pred: Mapping[str, Any],
     pred = {**gold, "quotes": list(pred.get("quotes") or ()),
             "entities": list(pred.get("entities") or gold["entities"])}
     pairing = pair_quotes(gold["quotes"], pred["quotes"])
+    notes = layer_differences(gold, pred, pairing)
     c = pairing.counts
     body = [f'<h1 id="title">{esc(gold.get("title") or gold["id"])}</h1>',
             f'<p class="muted">Gold vs {esc(pred_name)}. Quotes are paired one to one by '
@@ -290,11 +322,9 @@ def render_comparison(gold: Mapping[str, Any], pred: Mapping[str, Any],
             f'<section id="pred"><h2>{esc(pred_name)}</h2>'
             f'{highlighted_text(pred, "p", pairing.status_pred)}</section>',
             "</div>",
-            '<div class="cols">',
-            f'<section><h2>Gold quotations</h2>{quote_table(gold, "g", pairing.status_gold)}'
-            "</section>",
-            f'<section><h2>Predicted quotations</h2>'
-            f'{quote_table(pred, "p", pairing.status_pred)}</section>',
-            "</div>",
+            f'<h2>Gold quotations</h2><div class="scroll">'
+            f'{quote_table(gold, "g", pairing.status_gold, notes)}</div>',
+            f'<h2>Predicted quotations</h2><div class="scroll">'
+            f'{quote_table(pred, "p", pairing.status_pred)}</div>',
             "<h2>Targets (gold)</h2>", target_table(gold)]
     return page(f"{gold.get('title') or gold['id']} — gold vs {pred_name}", "\n".join(body), CSS)
