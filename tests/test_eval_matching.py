@@ -155,3 +155,15 @@ def test_matcher_finds_the_brute_force_optimum(pred, gold, mode):
         assert got[0] == best[0] and got[1] == pytest.approx(best[1])
     else:
         assert sum(w[p] for p in pairs) == pytest.approx(_brute_best(mode, P, G))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="ab _.\u2019\u00e9\u201c\u201d1", max_size=30),
+       cuts=st.lists(st.integers(0, 30), max_size=8))
+def test_fast_token_ranges_equal_full_tokenisation(text, cuts):
+    pts = sorted({min(c, len(text)) for c in cuts})
+    full, fast = Tokens(text), Tokens(text, pts)
+    for a in pts:
+        for b in pts:
+            if a < b:
+                assert fast.range(a, b) == full.range(a, b), (text, a, b)

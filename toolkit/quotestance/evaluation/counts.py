@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .matching import Tokens, canonical_order, match_exact, match_overlap, prepare
+from .matching import canonical_order, match_exact, match_overlap, prepare_sides
 from .metrics import NONE
 from .predictions import UNRESOLVED, GoldIndex, PredictedArticle
 
@@ -58,11 +58,11 @@ def resolve(pred: PredictedArticle, gold: dict[str, Any], errors: list[str],
                       f"text from offset {k} on (lengths {len(pred.text)} and {n}); offsets "
                       "would not mean the same thing")
         return []
-    index = index or GoldIndex(gold)
     ents = {e[0]: e for e in pred.entities} if pred.entities is not None else None
     tgts = {t[0]: t[1] for t in pred.targets} if pred.targets is not None else None
     ent_map: dict[str, str] = {}
     out = []
+    index = index or GoldIndex(gold)
     for k, q in enumerate(pred.quotes):
         jp = f"{where}: article {pred.id!r} quotes[{k}]"
         if q.end > n:
@@ -126,11 +126,9 @@ def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
     predicted with gold quotes for the speakers, stance and e2e tasks."""
     out: dict[str, float] = {}
     need_tokens = "quotes" in tasks or align != "exact"
-    tokens = Tokens(text) if need_tokens and (gold or pred) else None
     graw = [(q.start, q.end) for q in gold]
     praw = [(q.start, q.end) for q in pred]
-    G = prepare(text, graw, tokens)
-    P = prepare(text, praw, tokens)
+    P, G = prepare_sides(text, praw, graw, need_tokens)
     go = canonical_order(G, graw, lambda j: gold[j].key())
     po = canonical_order(P, praw, lambda i: pred[i].key())
     exact = match_exact(P, G, po, go)

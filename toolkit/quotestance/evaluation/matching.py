@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 MATCH_MODES = ("exact", "iou50", "partial")
@@ -71,25 +71,58 @@ def normalise_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class Tokens:
-    """Word-token boundaries of one article text, for O(log n) token ranges of spans."""
+    """Word tokens of one article text, answering "which tokens share a character with
+    ``[start, end)``" as a half-open range of token indices.
 
-    __slots__ = ("starts", "ends")
+    ``Tokens(text)`` lists every token (ranges by binary search). ``Tokens(text, points)``
+    answers only for spans whose offsets are among ``points`` and never lists the tokens: it
+    counts token starts and ends between consecutive points with the regex engine, which is
+    several times faster and gives the same ranges."""
 
-    def __init__(self, text: str):
-        starts: list[int] = []
-        ends: list[int] = []
-        for m in _WORD.finditer(text):
-            starts.append(m.start())
-            ends.append(m.end())
-        self.starts, self.ends = starts, ends
+    __slots__ = ("starts", "ends", "_lo", "_hi")
+
+    def __init__(self, text: str, points: Iterable[int] | None = None):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self._lo: dict[int, int] | None = None
+        self._hi: dict[int, int] | None = None
+        if points is None:
+            for m in _WORD.finditer(text):
+                a, b = m.span()
+                self.starts.append(a)
+                self.ends.append(b)
+            return
+        n = len(text)
+        findall = _WORD.findall
+        lo: dict[int, int] = {}
+        hi: dict[int, int] = {}
+        n_starts = n_ends = 0   # token starts < x, token ends <= x
+        prev = 0
+        for x in sorted(set(points)):
+            if x > prev:
+                k = len(findall(text, prev, x))
+                if k:
+                    n_starts += k - (prev > 0 and _word(text[prev - 1]) and _word(text[prev]))
+                    n_ends += k - (x < n and _word(text[x - 1]) and _word(text[x]))
+                prev = x
+            lo[x] = n_ends
+            hi[x] = n_starts
+        self._lo, self._hi = lo, hi
 
     def range(self, start: int, end: int) -> tuple[int, int]:
         """Half-open range of indices of the tokens sharing a character with ``[start, end)``."""
         if start >= end:
             return 0, 0
-        lo = bisect_right(self.ends, start)
-        hi = bisect_left(self.starts, end)
+        if self._lo is not None:
+            lo, hi = self._lo[start], self._hi[end]  # type: ignore[index]
+        else:
+            lo = bisect_right(self.ends, start)
+            hi = bisect_left(self.starts, end)
         return (lo, hi) if lo < hi else (0, 0)
+
+
+def _word(ch: str) -> bool:
+    return _WORD.match(ch) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +146,19 @@ def prepare(text: str, spans: Sequence[tuple[int, int]], tokens: Tokens | None) 
         lo, hi = tokens.range(ns, ne) if tokens is not None else (0, 0)
         out.append(SpanItem(ns, ne, lo, hi))
     return out
+
+
+def prepare_sides(text: str, pred: Sequence[tuple[int, int]], gold: Sequence[tuple[int, int]],
+                  with_tokens: bool) -> tuple[list[SpanItem], list[SpanItem]]:
+    """Normalise both sides and give them token ranges from one shared ``Tokens``."""
+    npred = [normalise_span(text, s, e) for s, e in pred]
+    ngold = [normalise_span(text, s, e) for s, e in gold]
+    if not with_tokens:
+        return ([SpanItem(s, e, 0, 0) for s, e in npred],
+                [SpanItem(s, e, 0, 0) for s, e in ngold])
+    tok = Tokens(text, [x for se in npred + ngold for x in se])
+    return ([SpanItem(s, e, *tok.range(s, e)) for s, e in npred],
+            [SpanItem(s, e, *tok.range(s, e)) for s, e in ngold])
 
 
 def token_overlap(a: SpanItem, b: SpanItem) -> int:

@@ -274,29 +274,33 @@ def norm_name(s: str) -> str:
 
 
 class GoldIndex:
-    """Name lookups of one gold article's entities and targets."""
+    """Id sets and (built on first use) name lookups of one gold article."""
 
-    __slots__ = ("entity_ids", "target_ids", "_names", "_aliases", "_kb", "_tnames")
+    __slots__ = ("entity_ids", "target_ids", "_gold", "_names", "_aliases", "_kb", "_tnames")
 
     def __init__(self, gold: dict[str, Any]):
+        self._gold = gold
         self.entity_ids = {e["id"] for e in gold["entities"]}
         self.target_ids = {t["id"] for t in gold["targets"]}
-        self._names: dict[str, set[str]] = {}
-        self._aliases: dict[str, set[str]] = {}
-        self._kb: dict[str, set[str]] = {}
+        self._names: dict[str, set[str]] | None = None
+
+    def _build(self) -> None:
+        gold = self._gold
+        self._names, self._aliases, self._kb, self._tnames = {}, {}, {}, {}
         for e in gold["entities"]:
             self._names.setdefault(norm_name(e["name"]), set()).add(e["id"])
             for a in (e["name"], *e["aliases"]):
                 self._aliases.setdefault(norm_name(a), set()).add(e["id"])
             if e.get("kb_id"):
                 self._kb.setdefault(e["kb_id"], set()).add(e["id"])
-        self._tnames: dict[str, set[str]] = {}
         for t in gold["targets"]:
             self._tnames.setdefault(norm_name(t["name"]), set()).add(t["id"])
 
     def entity_by_name(self, name: str) -> str:
         """Gold entity id for a free-text name: a unique canonical-name match, else a unique
         name-or-alias match, else ``UNRESOLVED``."""
+        if self._names is None:
+            self._build()
         key = norm_name(name)
         for table in (self._names, self._aliases):
             ids = table.get(key)
@@ -306,6 +310,8 @@ class GoldIndex:
 
     def entity_for(self, name: str, aliases: tuple[str, ...], kb: str | None) -> str:
         """Gold entity id for another annotator's entity: by kb_id, then name, then aliases."""
+        if self._names is None:
+            self._build()
         if kb and len(self._kb.get(kb, ())) == 1:
             return next(iter(self._kb[kb]))
         r = self.entity_by_name(name)
@@ -317,5 +323,7 @@ class GoldIndex:
         return next(iter(found)) if len(found) == 1 else UNRESOLVED
 
     def target_for(self, name: str) -> str:
+        if self._names is None:
+            self._build()
         ids = self._tnames.get(norm_name(name))
         return next(iter(ids)) if ids and len(ids) == 1 else UNRESOLVED
