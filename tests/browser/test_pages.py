@@ -145,3 +145,16 @@ def test_overview_page(browser, tmp_path):
     assert browser.visible("#charts svg.chart") and browser.visible("table.quotas")
     n = browser.evaluate("document.querySelectorAll('#charts svg.chart').length")
     assert n >= 7
+
+
+def test_the_page_policy_blocks_and_reports_injected_markup(browser, tmp_path):
+    """Defence in depth: had escaping failed, the page's CSP would block the script and the
+    remote image, and the harness would report both."""
+    from quotestance.views.html import page
+
+    bad = tmp_path / "injected.html"
+    bad.write_text(page("t", "<script>alert(1)</script><img src='http://127.0.0.1:9/x.png'>"),
+                   encoding="utf-8")
+    log = browser.open(bad)
+    assert log.dialogs == []
+    assert any("Content Security Policy" in c for c in log.console_errors)
