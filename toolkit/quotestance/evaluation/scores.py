@@ -97,15 +97,16 @@ def agreement_scores(t: Totals) -> dict[str, float]:
     return out
 
 
-def agreement_counts(t: Totals) -> dict[str, float]:
+def agreement_counts(t: Totals) -> dict[str, int]:
     pooled, _ = confusion_tables(t)
-    return {"quotes.a": _g(t, "quotes.gold"), "quotes.b": _g(t, "quotes.pred"),
+    raw = {"quotes.a": _g(t, "quotes.gold"), "quotes.b": _g(t, "quotes.pred"),
             "quotes.both_exact": _g(t, "quotes.exact.tp"),
             "speakers.compared": _g(t, "speakers.matched"),
             "speakers.agree": _g(t, "speakers.correct"),
             "stance.pairs_both": sum(v for (g, p), v in pooled.items() if p != NONE),
             "stance.only_a": sum(v for (g, p), v in pooled.items() if p == NONE),
             "stance.only_b": _g(t, "stance.extra")}
+    return {k: int(v) for k, v in raw.items()}
 
 
 def breakdowns(t: Totals, tasks: tuple[str, ...]) -> dict[str, dict]:
