@@ -2,8 +2,8 @@
 
 Normalisation (the only one; docs/scoring.md quotes this rule)
     Before any comparison a span ``[start, end)`` is trimmed, at both ends, of every character
-    that is whitespace (``str.isspace``), a quotation mark (Unicode categories Pi and Pf, plus
-    the quotation marks of category Ps/Pe ``„ ‚ 「 」 『 』 〝 〞 〟``), other punctuation
+    that is whitespace (``str.isspace``), a quotation mark (Unicode categories Pi and Pf,
+    plus ``„ ‚ 「 」 『 』 〝 〞 〟 ＂ ＇``), other punctuation
     (category Po: ``" ' , . ; : ! ? … * /`` and so on) or a dash (category Pd: ``- – —``).
     Letters, digits, symbols and brackets are never trimmed. Trimming only moves offsets, so a
     normalised span is still ``text[start:end]`` of the same article.
