@@ -85,6 +85,15 @@ def _load_pred(path: Path):
              EXIT_FINDINGS)
 
 
+MIN_BOOTSTRAP_ARTICLES = 30
+
+
+def _warn_small(n: int, bootstrap: int) -> None:
+    if bootstrap and n < MIN_BOOTSTRAP_ARTICLES:
+        log(f"warning: the bootstrap resamples only {n} article(s); with fewer than "
+            f"{MIN_BOOTSTRAP_ARTICLES} its intervals and p-values are not reliable")
+
+
 def _parse_tasks(task: str) -> tuple[str, ...]:
     names = [t.strip() for t in task.split(",") if t.strip()]
     for t in names:
@@ -158,6 +167,7 @@ def evaluate(
     except ValueError as e:
         fail(str(e), EXIT_FINDINGS)
     missing = res.articles["missing"]
+    _warn_small(res.articles["scored"], bootstrap)
     log(f"scored {res.articles['gold']} gold article(s) against {res.articles['predicted']} "
         f"prediction(s) from {pred}")
     if missing:
@@ -201,6 +211,7 @@ def agreement(
         print(str(e), file=sys.stderr)
         fail(f"{len(e.messages)} problem(s) in {b}; nothing scored", EXIT_FINDINGS)
     arts = res.articles
+    _warn_small(arts["scored"], bootstrap)
     log(f"compared {arts['scored']} article(s) present in both files")
     if arts["only_in_a"] or arts["only_in_b"]:
         log(f"note: {len(arts['only_in_a'])} article(s) only in {a}, "
