@@ -82,7 +82,11 @@ def to_task(article: Mapping[str, Any], prediction: Mapping[str, Any] | None = N
 
 
 def _entity_choice(e: Mapping[str, Any]) -> dict[str, str]:
-    return {"value": e["id"], "hint": f"{e['name']} ({e['type']})"}
+    """The editor shows ``html`` (escaped here: it is article data) and stores ``value``."""
+    from html import escape
+
+    return {"value": e["id"], "html": f"{escape(e['id'])} · {escape(e['name'])}",
+            "hint": f"{e['name']} ({e['type']})"}
 
 
 def to_results(article: Mapping[str, Any]) -> list[dict[str, Any]]:
