@@ -100,3 +100,31 @@ def test_cli_report(tmp_path, run_cli, evaluation):
     bad.write_text("{nope", "utf-8")
     assert run_cli("report", bad).exit_code == 1
     assert run_cli("report", tmp_path / "missing.json").exit_code == 2
+
+
+def test_benchmark_output_uses_its_leaderboards_and_primary_metrics():
+    """tests/fixtures/views/benchmark_results.json: real `quotestance benchmark --output`
+    (trained on the interchange fixtures, scored on the seed article)."""
+    doc = json.loads((FIXTURES / "views" / "benchmark_results.json").read_text("utf-8"))
+    entries = find_entries(doc)
+    want = [(r["system"], task) for task, rows in doc["leaderboards"].items() for r in rows]
+    assert [(e.system.split(" (")[0], e.task) for e in entries] == want
+    for e in entries:
+        key = doc["primary"][e.task]
+        row = next(r for r in doc["leaderboards"][e.task]
+                   if e.system.startswith(r["system"]))
+        assert e.scores[key.removeprefix(e.task + ".")] == row["scores"][key]
+        assert e.signature == row["signature"]
+    html = render_report(doc)
+    assert_inert(html)
+    for task in doc["leaderboards"]:
+        assert f'id="task-{task}"' in html
+
+
+def test_cli_report_joins_several_files(tmp_path, run_cli, evaluation):
+    res = tmp_path / "mine.json"
+    res.write_text(json.dumps(evaluation), "utf-8")
+    r = run_cli("report", FIXTURES / "views" / "benchmark_results.json", res)
+    assert r.exit_code == 0, r.output
+    quotes = r.stdout.split('id="task-quotes"')[1].split("</table>")[0]
+    assert "rules-quotes" in quotes and "mine" in quotes

@@ -148,26 +148,33 @@ def _prediction(pred: Path, gold: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(
-    results: Path = typer.Argument(..., help="JSON of `benchmark --output` or "
-                                             "`evaluate --format json`."),
+    results: list[Path] = typer.Argument(..., help="JSON of `benchmark --output` or "
+                                                   "`evaluate --format json` (one or more)."),
     title: str = typer.Option("QuoteStance results", "--title", help="Page title."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="HTML file to write."),
 ) -> None:
     """Results as a self-contained HTML page: leaderboard, charts, confusion matrix,
-    per-category bars, signatures."""
-    from ..views import find_entries, render_report
+    per-category bars, signatures.
 
-    try:
-        data = json.loads(results.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(f"{results}: no such file")
-    except IsADirectoryError:
-        fail(f"{results}: is a directory, expected a JSON file")
-    except (UnicodeDecodeError, ValueError) as e:
-        fail(f"{results}: not a JSON document: {e}", EXIT_FINDINGS)
-    if not find_entries(data):
-        log(f"warning: {results}: no score entries found (objects with a 'scores' field)")
-    _html_out(render_report(data, title, default_system=results.stem), output, (results,))
+    Entries without a system name (evaluate output) are named after their file.
+    """
+    from ..views import find_entries, render_entries
+
+    entries = []
+    for path in results:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            fail(f"{path}: no such file")
+        except IsADirectoryError:
+            fail(f"{path}: is a directory, expected a JSON file")
+        except (UnicodeDecodeError, ValueError) as e:
+            fail(f"{path}: not a JSON document: {e}", EXIT_FINDINGS)
+        found = find_entries(data, default_system=path.stem)
+        if not found:
+            log(f"warning: {path}: no score entries found (objects with a 'scores' field)")
+        entries += found
+    _html_out(render_entries(entries, title), output, tuple(results))
 
 
 def overview(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .article import pair_quotes, render_article, render_comparison
 from .overview import render_overview
-from .report import find_entries, render_report
+from .report import find_entries, render_entries, render_report
 
 __all__ = ["pair_quotes", "render_article", "render_comparison", "render_overview",
-           "render_report", "find_entries"]
+           "render_report", "render_entries", "find_entries"]

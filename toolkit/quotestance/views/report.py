@@ -41,6 +41,7 @@ class Entry:
     signature: str = ""
     confusion: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     categories: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    primary: str | None = None
 
 
 def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
@@ -68,8 +69,32 @@ def _signature(d: Mapping[str, Any]) -> str:
     return ""
 
 
+def benchmark_entries(obj: Mapping[str, Any]) -> list[Entry]:
+    """Entries of ``quotestance benchmark --output`` (schema quotestance-benchmark/1): its
+    ``leaderboards``, one row per system and task, with the task's primary metric."""
+    out = []
+    primary = obj.get("primary") if isinstance(obj.get("primary"), Mapping) else {}
+    for task, rows in obj["leaderboards"].items():
+        for r in rows if isinstance(rows, list) else ():
+            if not isinstance(r, Mapping) or not isinstance(r.get("scores"), Mapping):
+                continue
+            name = str(r.get("system", "(system)"))
+            if r.get("setting") not in (None, task):
+                name += f" ({r['setting']} setting)"
+            # keys without the task's own prefix, as in a split evaluate result
+            strip = (lambda k, t=f"{task}.": k[len(t):] if k.startswith(t) else k)
+            scores = {strip(k): v for k, v in _flatten(r["scores"]).items()}
+            pk = primary.get(task)
+            out.append(Entry(name, str(task), scores, str(r.get("signature") or ""),
+                             primary=strip(pk) if isinstance(pk, str) else None))
+    return out
+
+
 def find_entries(obj: Any, default_system: str = "(system)") -> list[Entry]:
     """Every score entry of a results document, in document order."""
+    if isinstance(obj, Mapping) and isinstance(obj.get("leaderboards"), Mapping) and \
+            str(obj.get("schema", "")).startswith("quotestance-benchmark"):
+        return benchmark_entries(obj)
     out: list[Entry] = []
 
     def walk(o: Any, system: str, task: str, key: str) -> None:
@@ -131,6 +156,9 @@ def _collect_extras(o: Mapping[str, Any], e: Entry, path: str) -> None:
 
 def primary_metric(entries: list[Entry], task: str = "") -> str | None:
     keys = set().union(*(e.scores for e in entries)) if entries else set()
+    declared = next((e.primary for e in entries if e.primary in keys), None)
+    if declared:
+        return declared
     prefs = PRIMARY.get(task, ()) + GENERIC
     for p in prefs:
         if p in keys:
@@ -202,7 +230,11 @@ def render_report(results: Any, title: str = "QuoteStance results",
                   default_system: str = "(system)") -> str:
     """The results page of a benchmark or evaluation JSON document; ``default_system`` names
     the system of entries that do not say (``evaluate`` output)."""
-    entries = find_entries(results, default_system)
+    return render_entries(find_entries(results, default_system), title)
+
+
+def render_entries(entries: list[Entry], title: str = "QuoteStance results") -> str:
+    """The results page of score entries (from one or several documents)."""
     tasks: dict[str, list[Entry]] = {}
     for e in entries:
         tasks.setdefault(e.task, []).append(e)
