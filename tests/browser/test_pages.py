@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from quotestance.stats import compute
-from quotestance.views import render_article, render_comparison, render_overview, render_report
+from quotestance.views import (
+    find_entries, render_article, render_comparison, render_entries, render_overview)
 
 from ..conftest import FIXTURES, ROOT
 from .cdp import Browser, find_chromium
@@ -133,7 +134,9 @@ def test_report_page(browser, tmp_path):
     pred = copy.deepcopy(gold)
     pred[0]["quotes"][0]["stances"][0]["label"] = "against"
     doc = evaluate_articles(gold, pred, split="custom", corpus_version="test").to_dict()
-    _open(browser, render_report(doc, default_system="copy-of-gold"), "report", tmp_path)
+    bench = json.loads((FIXTURES / "views" / "benchmark_results.json").read_text("utf-8"))
+    entries = find_entries(bench) + find_entries(doc, "copy-of-gold")
+    _open(browser, render_entries(entries), "report", tmp_path)
     for sel in ("#task-quotes table.leader", "#task-stance table.heatmap", "#signatures",
                 "svg.chart"):
         assert browser.visible(sel), sel
