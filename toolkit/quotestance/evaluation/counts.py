@@ -7,6 +7,7 @@ The keys of the returned dict are the keys of ``counts`` in the JSON output (doc
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,16 +116,12 @@ def _short(v: str, n: int = 40) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _add(out: dict[str, float], key: str, v: float = 1.0) -> None:
-    out[key] = out.get(key, 0.0) + v
-
-
 def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
                   categories: dict[str, str], tasks: tuple[str, ...] = TASKS,
                   align: str = "exact") -> dict[str, float]:
     """Counts of one article (only non-zero entries). ``align`` is the matching that pairs
     predicted with gold quotes for the speakers, stance and e2e tasks."""
-    out: dict[str, float] = {}
+    out: defaultdict[str, float] = defaultdict(float)
     need_tokens = "quotes" in tasks or align != "exact"
     graw = [(q.start, q.end) for q in gold]
     praw = [(q.start, q.end) for q in pred]
@@ -139,12 +136,11 @@ def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
     pairs = exact if align == "exact" else iou_pairs
     by_gold = {j: i for i, j in pairs}
     if "speakers" in tasks:
-        _add(out, "speakers.gold", len(gold))
-        _add(out, "speakers.pred", len(pred))
-        _add(out, "speakers.matched", len(pairs))
-        _add(out, "speakers.unresolved", sum(1 for q in pred if q.speaker == UNRESOLVED))
-        _add(out, "speakers.correct", sum(1 for i, j in pairs if pred[i].speaker ==
-                                          gold[j].speaker))
+        out["speakers.gold"] += len(gold)
+        out["speakers.pred"] += len(pred)
+        out["speakers.matched"] += len(pairs)
+        out["speakers.unresolved"] += sum(1 for q in pred if q.speaker == UNRESOLVED)
+        out["speakers.correct"] += sum(1 for i, j in pairs if pred[i].speaker == gold[j].speaker)
     if "stance" in tasks:
         for j, g in enumerate(gold):
             i = by_gold.get(j)
@@ -152,43 +148,43 @@ def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
             gs = dict(g.stances)
             for t, lab in g.stances:
                 p = ps.get(t, NONE)
-                _add(out, f"stance.cm[{lab},{p}]")
-                _add(out, f"stance.cm@{categories.get(t, UNCATEGORISED)}[{lab},{p}]")
-            _add(out, "stance.extra", sum(1 for t in ps if t not in gs))
+                out[f"stance.cm[{lab},{p}]"] += 1
+                out[f"stance.cm@{categories.get(t, UNCATEGORISED)}[{lab},{p}]"] += 1
+            out["stance.extra"] += sum(1 for t in ps if t not in gs)
     if "e2e" in tasks:
-        _add(out, "e2e.gold", sum(len(g.stances) for g in gold))
-        _add(out, "e2e.pred", sum(len(p.stances) for p in pred))
+        out["e2e.gold"] += sum(len(g.stances) for g in gold)
+        out["e2e.pred"] += sum(len(p.stances) for p in pred)
         tp = 0
         for i, j in pairs:
             if pred[i].speaker == gold[j].speaker:
                 gs = dict(gold[j].stances)
                 tp += sum(1 for t, lab in pred[i].stances if gs.get(t) == lab)
-        _add(out, "e2e.tp", tp)
+        out["e2e.tp"] += tp
     return {k: v for k, v in out.items() if v}
 
 
 def _quote_counts(out, gold, pred, P, G, po, go, exact, iou_pairs) -> None:
-    _add(out, "quotes.gold", len(gold))
-    _add(out, "quotes.pred", len(pred))
+    out["quotes.gold"] += len(gold)
+    out["quotes.pred"] += len(pred)
     for g in gold:
-        _add(out, f"quotes.gold[{g.type}]")
+        out[f"quotes.gold[{g.type}]"] += 1
     for p in pred:
         if p.type is not None:
-            _add(out, "quotes.pred_typed")
-            _add(out, f"quotes.pred[{p.type}]")
-    _add(out, "quotes.exact.tp", len(exact))
+            out["quotes.pred_typed"] += 1
+            out[f"quotes.pred[{p.type}]"] += 1
+    out["quotes.exact.tp"] += len(exact)
     for i, j in exact:
         t = gold[j].type
-        _add(out, f"quotes.exact.tp[{t}]")
+        out[f"quotes.exact.tp[{t}]"] += 1
         if pred[i].type == t:
-            _add(out, "quotes.typed.tp")
-            _add(out, f"quotes.typed.tp[{t}]")
-    _add(out, "quotes.iou50.tp", len(iou_pairs))
+            out["quotes.typed.tp"] += 1
+            out[f"quotes.typed.tp[{t}]"] += 1
+    out["quotes.iou50.tp"] += len(iou_pairs)
     for _, j in iou_pairs:
-        _add(out, f"quotes.iou50.tp[{gold[j].type}]")
+        out[f"quotes.iou50.tp[{gold[j].type}]"] += 1
     for i, j in match_overlap(P, G, po, go, "partial"):
         o = min(P[i].tok_hi, G[j].tok_hi) - max(P[i].tok_lo, G[j].tok_lo)
-        _add(out, "quotes.partial.p_credit", o / P[i].n_tokens)
+        out["quotes.partial.p_credit"] += o / P[i].n_tokens
         rc = o / G[j].n_tokens
-        _add(out, "quotes.partial.r_credit", rc)
-        _add(out, f"quotes.partial.r_credit[{gold[j].type}]", rc)
+        out["quotes.partial.r_credit"] += rc
+        out[f"quotes.partial.r_credit[{gold[j].type}]"] += rc

@@ -123,10 +123,11 @@ def _parse_quote(q: Any, jp: str, err) -> PredictedQuote | None:
         err(f"{jp}: expected an object, got {_type_name(q)}")
         return None
     ok = True
-    for k in q:
-        if k not in QUOTE_FIELDS:
-            err(f"{jp}: unknown field {k!r}")
-            ok = False
+    if not q.keys() <= QUOTE_FIELDS:
+        for k in q:
+            if k not in QUOTE_FIELDS:
+                err(f"{jp}: unknown field {k!r}")
+                ok = False
     start, end = q.get("start"), q.get("end")
     for name, v in (("start", start), ("end", end)):
         if type(v) is not int:

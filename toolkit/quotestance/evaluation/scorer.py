@@ -30,13 +30,12 @@ class _Rows:
 
     def add(self, stats: dict[str, float]) -> None:
         cols = self.cols
-        for k, v in stats.items():
-            j = cols.get(k)
-            if j is None:
-                j = cols[k] = len(cols)
-            self.r.append(self.n)
-            self.c.append(j)
-            self.v.append(v)
+        for k in stats:
+            if k not in cols:
+                cols[k] = len(cols)
+        self.r.extend([self.n] * len(stats))
+        self.c.extend([cols[k] for k in stats])
+        self.v.extend(stats.values())
         self.n += 1
 
     def matrix(self, keys: list[str]):
