@@ -112,3 +112,14 @@ def test_bad_mention_specs(spec):
         assert problems == [] and art["quotes"][0]["speaker_mention"] is None
     else:
         assert problems
+
+
+def test_cue_is_found_next_to_the_mention_not_the_nearest_to_the_quote():
+    text = ("Lorne said in Kessa that the fund should be “a condition of the deal”. "
+            "He said more later.")
+    d = {**doc(text="the fund should be “a condition of the deal”", type="mixed",
+               speaker_mention="Lorne", cue="said"), "text": text}
+    d["entities"][0]["aliases"].append("Lorne")
+    art, problems = align_document(d, "f")
+    assert problems == []
+    assert art["quotes"][0]["cue"]["start"] == text.index("said")

@@ -92,12 +92,13 @@ def test_datasets_load_dataset_from_a_clone(offline, tmp_path, monkeypatch):
 
     root = _copy_corpus(tmp_path)
     monkeypatch.chdir(root.parent)
-    arts = datasets.load_dataset("corpus")
+    cache = str(tmp_path / "cache")  # datasets reads HF_DATASETS_CACHE once, at import
+    arts = datasets.load_dataset("corpus", cache_dir=cache)
     assert set(arts) == set(SPLITS)
     assert arts["test"].features["quotes"].feature["stances"].feature["label"].names == \
         ["favor", "against", "neutral"]
     expected = {s: len(qs.load_corpus(s)) for s in SPLITS}
     assert {s: arts[s].num_rows for s in SPLITS} == expected
-    rows = datasets.load_dataset("corpus", "quotes")
+    rows = datasets.load_dataset("corpus", "quotes", cache_dir=cache)
     assert rows["test"].num_rows == sum(len(a.quotes) for a in qs.load_corpus("test"))
     assert rows["test"].features["type"].names == ["direct", "indirect", "mixed"]

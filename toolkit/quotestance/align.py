@@ -102,7 +102,9 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def _near_span(text: str, spec: Any, qs: int, qe: int, paras: list[tuple[int, int]],
-               where: str) -> dict[str, Any] | None:
+               where: str, anchor: tuple[int, int] | None = None) -> dict[str, Any] | None:
+    """Resolve a mention or cue string near the quote [qs, qe). Distances are measured to
+    ``anchor`` when given (the cue is looked up next to the resolved mention)."""
     if spec is None:
         return None
     if isinstance(spec, dict):
@@ -130,7 +132,8 @@ def _near_span(text: str, spec: Any, qs: int, qe: int, paras: list[tuple[int, in
         b = a + len(s)
         if a < lo or b > hi or (a < qe and b > qs):
             continue
-        dist = qs - b if b <= qs else a - qe
+        ax, ay = anchor or (qs, qe)
+        dist = ax - b if b <= ax else max(0, a - ay)
         outside = 0 if own_lo <= a and b <= own_hi else 1  # the quote's own paragraphs first
         cands.append((outside, dist, a))
     if not cands:
@@ -195,7 +198,8 @@ def align_document(doc: Any, where: str) -> tuple[dict[str, Any] | None, list[st
             qs, qe = _quote_span(text, q, qw)
             mention = _near_span(text, q.get("speaker_mention"), qs, qe, paras,
                                  f"{qw} speaker_mention")
-            cue = _near_span(text, q.get("cue"), qs, qe, paras, f"{qw} cue")
+            anchor = (mention["start"], mention["end"]) if mention else None
+            cue = _near_span(text, q.get("cue"), qs, qe, paras, f"{qw} cue", anchor)
         except AlignError as e:
             problems.append(str(e))
             continue
