@@ -74,7 +74,7 @@ def extract(text: str, *, object_cues: bool = True, scare_max_words: int = 4) ->
     found: list[Found] = []
     used_quotes: set[int] = set()          # indexes into ``top`` absorbed or attributed
     attributed: dict[int, tuple] = {}
-    ti = 0
+    ti = qi = 0
     for ss, se in sentences(text, quoted):
         while ti < len(toks) and toks[ti].start < ss:
             ti += 1
@@ -83,14 +83,20 @@ def extract(text: str, *, object_cues: bool = True, scare_max_words: int = 4) ->
         while k1 < len(toks) and toks[k1].end <= se:
             k1 += 1
         st = range(k0, k1)
-        sq = [i for i, q in enumerate(top) if ss <= q.start < se]
+        while qi < len(top) and top[qi].start < ss:
+            qi += 1
+        qj = qi
+        while qj < len(top) and top[qj].start < se:
+            qj += 1
+        sq = list(range(qi, qj))
+        spans = [(top[i].start, top[i].end) for i in range(max(0, qi - 1), qj)]
 
         def in_quote(pos: int) -> bool:
-            return any(top[i].start <= pos < top[i].end for i in sq) or any(
-                q.start <= pos < q.end for q in top if q.start < ss < q.end)
+            return any(a <= pos < b for a, b in spans)
 
-        cues = [k for k in st if not in_quote(toks[k].start) and
-                (_is_cue(toks, k, object_cues) or _according_to(toks, k))]
+        cues = [k for k in st if (toks[k].low in CUE_VERBS or toks[k].low == "according")
+                and (_is_cue(toks, k, object_cues) or _according_to(toks, k))
+                and not in_quote(toks[k].start)]
         # 1. attributions of direct quotes: “…,” he said / said X, and X said: “…”
         for i in sq:
             q = top[i]

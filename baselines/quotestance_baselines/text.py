@@ -45,15 +45,16 @@ _ADVERBS = frozenset("also then later earlier again once further repeatedly prev
                      "recently now still has had have has".split())
 
 
-@dataclass(frozen=True, slots=True)
 class Tok:
-    start: int
-    end: int
-    text: str
+    """A token: offsets, text and lower-cased text."""
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+    __slots__ = ("start", "end", "text", "low")
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self.text, self.low = start, end, text, text.lower()
+
+    def __repr__(self) -> str:
+        return f"Tok({self.start}, {self.end}, {self.text!r})"
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Tok]:
