@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .counts import ALIGN_MODES, TASKS, article_stats, gold_quotes, resolve, target_categories
-from .predictions import PredictedArticle, PredictionError, duplicate_errors, iter_predictions
+from .predictions import (PredictedArticle, PredictionError, duplicate_errors, iter_predictions,
+                          paused_gc)
 from .result import EvaluationResult
 from .scores import agreement_counts, agreement_scores, breakdowns, confusion_matrix, flat_scores
 from .signature import make_signature, task_match
@@ -158,11 +159,12 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
         raise ValueError("comparing two systems needs bootstrap samples: set 'bootstrap' > 0 "
                          "(e.g. 1000)")
     errors: list[str] = []
-    preds = [_parse(pred, errors)]
-    if compare is not None:
-        preds.append(_parse(compare, errors))
-    n_pred = [len(p) for p in preds]
-    rows, missing, n_gold = _stream(gold, preds, tasks, match, False, errors)
+    with paused_gc():
+        preds = [_parse(pred, errors)]
+        if compare is not None:
+            preds.append(_parse(compare, errors))
+        n_pred = [len(p) for p in preds]
+        rows, missing, n_gold = _stream(gold, preds, tasks, match, False, errors)
     for index in preds:
         for p in index.values():
             errors.append(f"{p.where}: article id {p.id!r} is not in the gold data")
@@ -209,9 +211,10 @@ def agreement_articles(a: Iterable[dict[str, Any]], b: Iterable[Any], *, bootstr
     tasks = ("quotes", "speakers", "stance")
     _check(tasks, "exact", bootstrap, confidence)
     errors: list[str] = []
-    index = _parse(b, errors)
-    n_b = len(index)
-    rows, missing, n_a = _stream(a, [index], tasks, "exact", True, errors)
+    with paused_gc():
+        index = _parse(b, errors)
+        n_b = len(index)
+        rows, missing, n_a = _stream(a, [index], tasks, "exact", True, errors)
     if errors:
         raise PredictionError(errors)
     only_b = sorted(index)
