@@ -244,10 +244,19 @@ def baselines(ctx: Ctx) -> None:
 
     runs = repeat(lambda: in_process(run_pipe), ctx.repeats)
     rate = m / median([r.cpu for r in runs])
+    steps = {}
+    cur = [inputs[i % len(inputs)] for i in range(m)]
+    for step in pipe.steps_:
+        nxt: list = []
+        r = in_process(lambda: nxt.extend(step.predict_article(a) for a in cur))
+        steps[step.name] = round(r.cpu / m * 1000, 3)
+        cur = nxt
     ctx.measurements["pipeline"] = {"articles": m, "fit_s": round(fit.wall, 3),
-                                    "train_articles": len(train), **summary(runs)}
+                                    "train_articles": len(train),
+                                    "cpu_ms_per_article_by_step": steps, **summary(runs)}
     ctx.add("pipeline.rate", "full baseline pipeline (e2e), per core", rate, "articles/s",
-            "reported", None, fit_seconds=round(fit.wall, 2))
+            "reported", None, fit_seconds=round(fit.wall, 2),
+            cpu_ms_per_article_by_step=steps)
     ctx.profiles["pipeline.rate"] = profile(lambda: run_pipe(60))
 
 

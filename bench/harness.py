@@ -2,8 +2,9 @@
 peak memory, machine description, profiles.
 
 Every timing is wall-clock (``time.perf_counter``) with the CPU time beside it; a child
-process's peak resident memory comes from ``os.wait4`` (its own ``ru_maxrss``, including the
-processes it waited for), so one measurement never leaks into the next.
+process's peak resident memory comes from ``os.wait4`` in a small launcher (the child's own
+``ru_maxrss``, including the processes it waited for), so one measurement never leaks into the
+next.
 """
 
 from __future__ import annotations
@@ -60,26 +61,45 @@ def in_process(fn: Callable[[], Any]) -> Run:
     return Run(time.perf_counter() - t0, time.process_time() - c0)
 
 
+_LAUNCHER = r"""
+import json, os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:])
+_, status, ru = os.wait4(p.pid, 0)
+wall = time.perf_counter() - t0
+with open(sys.argv[1], "w") as f:
+    json.dump({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kib": ru.ru_maxrss,
+               "rc": os.waitstatus_to_exitcode(status)}, f)
+"""
+
+
 def child(cmd: Sequence[str | os.PathLike[str]], *, stdout: str | os.PathLike[str] | None = None,
           env: dict[str, str] | None = None, check: bool = True) -> Run:
     """Run ``cmd`` in a fresh process; its wall time, CPU time (user + sys, children included)
-    and peak RSS. Output goes to ``stdout`` (or is dropped); stderr is kept for errors."""
+    and peak RSS. Output goes to ``stdout`` (or is dropped); stderr is kept for errors.
+
+    A small launcher process starts ``cmd`` and reads its ``wait4`` usage: on Linux a process
+    inherits the peak RSS of the one that forked it, so forking from this (large) process
+    directly would report at least this process's size."""
+    import json
+    import tempfile
+
+    fd, res = tempfile.mkstemp(suffix=".json")
+    os.close(fd)
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL
     try:
-        t0 = time.perf_counter()
-        p = subprocess.Popen([str(c) for c in cmd], stdout=out, stderr=subprocess.PIPE,
-                             env={**os.environ, **(env or {})}, cwd=ROOT)
-        err = p.stderr.read() if p.stderr else b""
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
+        p = subprocess.run([sys.executable, "-c", _LAUNCHER, res, *map(str, cmd)], stdout=out,
+                           stderr=subprocess.PIPE, env={**os.environ, **(env or {})}, cwd=ROOT)
+        with open(res) as f:
+            u = json.load(f)
     finally:
         if stdout:
             out.close()
-    if check and p.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {p.returncode}:\n"
-                           f"{err.decode(errors='replace')[-2000:]}")
-    return Run(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, p.returncode)
+        os.unlink(res)
+    if check and u["rc"] != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} exited {u['rc']}:\n"
+                           f"{p.stderr.decode(errors='replace')[-2000:]}")
+    return Run(u["wall"], u["cpu"], u["rss_kib"] / 1024, u["rc"])
 
 
 def repeat(fn: Callable[[], Run], repeats: int, budget_s: float = 90.0) -> list[Run]:
@@ -163,7 +183,7 @@ def profile(fn: Callable[[], Any], top: int = 8) -> list[dict[str, Any]]:
 
 
 def _short_path(file: str) -> str:
-    for base in (str(ROOT) + os.sep, "site-packages" + os.sep):
+    for base in ("site-packages" + os.sep, str(ROOT) + os.sep):
         if base in file:
             return file.split(base, 1)[1]
     return file
