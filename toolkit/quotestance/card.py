@@ -14,6 +14,10 @@ from typing import Any
 
 STATS_BEGIN = "<!-- generated:stats (python -m quotestance.card --write) -->"
 STATS_END = "<!-- /generated:stats -->"
+AGREEMENT_BEGIN = "<!-- generated:agreement (python -m quotestance.card --write) -->"
+AGREEMENT_END = "<!-- /generated:agreement -->"
+AGREEMENT_ARGS = ("agreement", "agreement/first.jsonl", "agreement/second.jsonl",
+                  "--format", "markdown", "--bootstrap", "1000")
 
 
 def yaml_header() -> str:
@@ -55,12 +59,29 @@ def stats_block(root: Path) -> str:
             f"{render_text(s, markdown=True)}\n{STATS_END}")
 
 
+def agreement_block(root: Path) -> str:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "quotestance", *AGREEMENT_ARGS], cwd=root,
+                         check=True, capture_output=True, text=True).stdout
+    out = re.sub(r"^(#+) ", lambda m: "#" * (len(m.group(1)) + 2) + " ", out, flags=re.M)
+    return (f"{AGREEMENT_BEGIN}\n\nProduced by `cd corpus && quotestance "
+            f"{' '.join(AGREEMENT_ARGS)}`.\n\n{out.strip()}\n\n{AGREEMENT_END}")
+
+
+def _replace(body: str, begin: str, end: str, make) -> str:
+    if begin in body and end in body:
+        pre, rest = body.split(begin, 1)
+        _, post = rest.split(end, 1)
+        body = pre + make() + post
+    return body
+
+
 def render(card: str, root: Path) -> str:
     body = re.sub(r"\A---\n.*?\n---\n", "", card, count=1, flags=re.S)
-    if STATS_BEGIN in body and STATS_END in body:
-        pre, rest = body.split(STATS_BEGIN, 1)
-        _, post = rest.split(STATS_END, 1)
-        body = pre + stats_block(root) + post
+    body = _replace(body, STATS_BEGIN, STATS_END, lambda: stats_block(root))
+    body = _replace(body, AGREEMENT_BEGIN, AGREEMENT_END, lambda: agreement_block(root))
     return yaml_header() + body
 
 
