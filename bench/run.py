@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         "duration_s": round(time.time() - started),
         "command": "bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:]),
         "settings": {"sizes": a.sizes, "repeats": a.repeats, "quick": a.quick,
-                     "groups": a.only or list(GROUPS), "flat_memory_bound": figures.FLAT},
+                     "groups": a.only or list(GROUPS), "flat_memory_bound": figures.FLAT,
+                     "flat_memory_bytes_per_article": figures.PER_ARTICLE},
         "machine": info, "load_average": load, "figures": ctx.figures,
         "measurements": ctx.measurements, "profiles": ctx.profiles, "errors": errors}
     a.output.parent.mkdir(parents=True, exist_ok=True)

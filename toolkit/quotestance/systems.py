@@ -299,31 +299,47 @@ def article_from_input(obj: dict[str, Any], path: str, line: int) -> Article:
                    annotation=Annotation("", (), None))
 
 
-def predict_file(system: System, input: str | os.PathLike[str], output: str | os.PathLike[str],
-                 progress: Any = None, every: int = 10_000) -> int:
-    """Run ``system`` over a JSONL file of articles, one line at a time, writing predicted
-    articles (corpus format) to ``output`` via a temporary file. Returns the article count."""
+def predict_stream(system: System, input: str | os.PathLike[str], out: Any,
+                   progress: Any = None, every: int = 10_000,
+                   chunk: tuple[int, int] | None = None, first_line: int = 1) -> int:
+    """Run ``system`` over the lines of a JSONL file (or over a byte ``chunk`` of it whose
+    first line is line ``first_line``), writing predicted articles to the binary file ``out``.
+    Raises ``PredictInputError`` (``path:line: what``) at the first bad line."""
     import dataclasses
 
     from . import __version__
-    from .jsonl import atomic_writer, dumps, read_lines
+    from .jsonl import dumps, read_lines
     from .records import Annotation
 
     note = Annotation("", (f"system:{system.name}",),
                       f"predicted by quotestance {__version__} system {system.name}")
+    shift = first_line - 1
     incidents: list[Any] = []
     n = 0
-    with atomic_writer(output, refuse=[input]) as f:
-        for ln in read_lines(input, incidents, strict_json=False):
-            if incidents:
-                break
-            art = article_from_input(ln.obj, ln.path, ln.lineno)
-            pred = dataclasses.replace(system.predict_article(art), annotation=note)
-            f.write(dumps(pred.to_dict()))
-            n += 1
-            if progress is not None and n % every == 0:
-                progress(f"{system.name}: {n} articles")
-        errors = [i for i in incidents if i.level == "error"]
-        if errors:
-            raise PredictInputError(errors[0].render())
+    for ln in read_lines(input, incidents, strict_json=False, chunk=chunk):
+        if incidents:
+            break
+        art = article_from_input(ln.obj, ln.path, ln.lineno + shift)
+        pred = dataclasses.replace(system.predict_article(art), annotation=note)
+        out.write(dumps(pred.to_dict()))
+        n += 1
+        if progress is not None and n % every == 0:
+            progress(f"{system.name}: {n} articles")
+    errors = [i for i in incidents if i.level == "error"]
+    if errors:
+        first = errors[0]
+        if first.line and shift:
+            first = dataclasses.replace(first, line=first.line + shift)
+        raise PredictInputError(first.render())
     return n
+
+
+def predict_file(system: System, input: str | os.PathLike[str], output: str | os.PathLike[str],
+                 progress: Any = None, every: int = 10_000) -> int:
+    """Run ``system`` over a JSONL file of articles, one line at a time, writing predicted
+    articles (corpus format) to ``output`` via a temporary file. Returns the article count.
+    (``quotestance.distributed`` runs the same over chunks or shards in several processes.)"""
+    from .jsonl import atomic_writer
+
+    with atomic_writer(output, refuse=[input]) as f:
+        return predict_stream(system, input, f, progress, every)

@@ -55,11 +55,22 @@ def _resolve_gold(gold: str, split: Optional[str]) -> tuple[list[Path], str | No
     fail(f"{gold}: no such file or folder, and not a split name ({', '.join(SPLITS)})")
 
 
-def _load_gold(files: list[Path]) -> list[dict[str, Any]]:
+def _load_gold(files: list[Path], jobs: int = 1) -> list[dict[str, Any]]:
     from ..corpus import CorpusError, iter_article_dicts
+    from ..evaluation.predictions import paused_gc
 
+    check = True
+    if jobs > 1:  # check in parallel; on any finding, load one-process for the same message
+        from ..jsonl import InputError
+        from ..validate import validate_files
+
+        try:
+            check = not validate_files(files, jobs=jobs).ok
+        except InputError:
+            pass
     try:
-        return list(iter_article_dicts(files))
+        with paused_gc():
+            return list(iter_article_dicts(files, validate=check))
     except CorpusError as e:
         fail(f"gold: {e}", EXIT_FINDINGS)
 
@@ -130,6 +141,8 @@ def evaluate(
                                 help="Exit 1 when a gold article has no prediction."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the result here instead of stdout."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Worker processes (same result as one)."),
 ) -> None:
     """Score predictions against gold: quotes, speakers, stance, end to end.
 
@@ -151,7 +164,7 @@ def evaluate(
     if compare is not None and not bootstrap:
         bootstrap = DEFAULT_COMPARE_SAMPLES
         log(f"note: --compare without --bootstrap: using {bootstrap} bootstrap samples")
-    gold_articles = _load_gold(files)
+    gold_articles = _load_gold(files, jobs)
     predictions = _load_pred(pred)
     other = _load_pred(compare) if compare is not None else None
     try:
@@ -160,7 +173,7 @@ def evaluate(
                                 split=split_label or _infer_split(gold_articles),
                                 corpus_version=version, compare=other,
                                 names=(pred.name, compare.name if compare else "other"),
-                                confidence=confidence)
+                                confidence=confidence, jobs=jobs)
     except PredictionError as e:
         print(str(e), file=sys.stderr)
         fail(f"{len(e.messages)} problem(s) in the predictions; nothing scored", EXIT_FINDINGS)

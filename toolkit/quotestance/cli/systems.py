@@ -127,28 +127,57 @@ def _build_system(name: str, model: Optional[Path], train_file: Optional[Path]):
 
 def predict(
     input: Path = typer.Argument(..., help="JSONL of articles: `text` required; `id`, "
-                                           "`targets` and other article fields optional."),
-    output: Path = typer.Option(..., "--output", "-o", help="JSONL file of predicted articles."),
+                                           "`targets` and other article fields optional. "
+                                           "Or a folder of .jsonl shards (a sharded archive)."),
+    output: Path = typer.Option(..., "--output", "-o",
+                                help="JSONL file of predicted articles (a folder for a folder "
+                                     "INPUT: one output shard per input shard)."),
     system: str = typer.Option(..., "--system", "-s", help="A registered system "
                                                            "(`quotestance systems`)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m",
                                          help="A model file written by `quotestance train`."),
     train_file: Optional[Path] = typer.Option(
         None, "--train", help="Train on this file first (default: the shipped train split)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1,
+                             help="Worker processes (same output as one)."),
+    engine: str = typer.Option("local", "--engine",
+                               help="local, or dask: one task per shard of a folder INPUT."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address (default: a local "
+                                                 "cluster of --jobs workers)."),
 ) -> None:
     """Run a system over articles and write predictions in the corpus format.
 
     Streams line by line (memory stays flat on any input size); the output appears only when
-    every line succeeded.
+    every line succeeded. --jobs and --engine dask give output identical to one process.
     """
+    from ..distributed import EngineError, predict_file_parallel, predict_shards
     from ..jsonl import InputError
     from ..systems import PredictInputError, predict_file
 
+    check_choice("--engine", engine, ("local", "dask"))
+    if scheduler is not None and engine != "dask":
+        fail("--scheduler needs --engine dask")
+    if engine == "dask" and not input.is_dir():
+        fail("--engine dask runs over a sharded archive: give a folder of .jsonl shards as "
+             "INPUT (and a folder as --output)")
+    if input.is_dir() and output.exists() and not output.is_dir():
+        fail(f"{output}: INPUT is a folder of shards, so --output must be a folder")
     sys_ = _build_system(system, model, train_file)
     try:
-        n = predict_file(sys_, input, output, progress=log)
+        if input.is_dir():
+            n = predict_shards(sys_, [input], output, engine=engine, jobs=jobs,
+                               scheduler=scheduler)
+        elif jobs > 1:
+            n = predict_file_parallel(sys_, input, output, jobs=jobs)
+        else:
+            n = predict_file(sys_, input, output, progress=log)
     except (InputError, PredictInputError) as e:
         fail(str(e), EXIT_FINDINGS)
+    except EngineError as e:
+        fail(str(e))
+    except ValueError as e:
+        fail(str(e))
     except OSError as e:
         fail(f"{output}: cannot write ({e.strerror or e})", EXIT_FINDINGS)
     log(f"wrote {n} article(s) to {output}")

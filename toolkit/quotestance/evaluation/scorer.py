@@ -76,30 +76,73 @@ def _parse(pred: Iterable[Any], errors: list[str]) -> dict[str, PredictedArticle
     return out
 
 
+CHUNK = 256
+"""Articles per task when per-article statistics are computed in worker processes."""
+
+
+def _stats_chunk(task: tuple) -> tuple[list[dict[str, float]], list[str]]:
+    """Statistics of (gold, prediction or None) pairs, in order (a worker's task)."""
+    items, tasks, align = task
+    errors: list[str] = []
+    out = []
+    with paused_gc():
+        for g, p in items:
+            pq = [] if p is None else resolve(p, g, errors)
+            out.append(article_stats(g["text"], gold_quotes(g), pq, target_categories(g),
+                                     tasks, align))
+    return out, errors
+
+
 def _stream(gold: Iterable[dict[str, Any]], preds: list[dict[str, PredictedArticle]],
-            tasks: tuple[str, ...], align: str, skip_missing: bool, errors: list[str]):
+            tasks: tuple[str, ...], align: str, skip_missing: bool, errors: list[str],
+            jobs: int = 1):
     rows = [_Rows() for _ in preds]
     missing: list[list[str]] = [[] for _ in preds]
     seen: set[str] = set()
     n_gold = 0
-    for g in gold:
-        aid = g["id"]
-        if aid in seen:
-            raise ValueError(f"gold article id {aid!r} appears twice in the gold data")
-        seen.add(aid)
-        n_gold += 1
-        gq = gold_quotes(g)
-        cats = target_categories(g)
-        for k, index in enumerate(preds):
-            p = index.pop(aid, None)
-            if p is None:
-                missing[k].append(aid)
-                if skip_missing:
+    pool = None
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(jobs)
+    batch: list[tuple[dict[str, Any], PredictedArticle | None]] = []
+    keys: list[int] = []
+    pending: list[tuple[list[int], Any]] = []
+    try:
+        for g in gold:
+            aid = g["id"]
+            if aid in seen:
+                raise ValueError(f"gold article id {aid!r} appears twice in the gold data")
+            seen.add(aid)
+            n_gold += 1
+            if pool is None:
+                gq = gold_quotes(g)
+                cats = target_categories(g)
+            for k, index in enumerate(preds):
+                p = index.pop(aid, None)
+                if p is None:
+                    missing[k].append(aid)
+                    if skip_missing:
+                        continue
+                if pool is not None:  # same pairs, same order, counted in a worker
+                    batch.append((g, p))
+                    keys.append(k)
+                    if len(batch) == CHUNK:
+                        pending.append((keys, pool.submit(_stats_chunk, (batch, tasks, align))))
+                        batch, keys = [], []
                     continue
-                pq = []
-            else:
-                pq = resolve(p, g, errors)
-            rows[k].add(article_stats(g["text"], gq, pq, cats, tasks, align))
+                pq = [] if p is None else resolve(p, g, errors)
+                rows[k].add(article_stats(g["text"], gq, pq, cats, tasks, align))
+        if batch:
+            pending.append((keys, pool.submit(_stats_chunk, (batch, tasks, align))))
+        for ks, fut in pending:
+            stats, errs = fut.result()
+            errors += errs
+            for k, st in zip(ks, stats):
+                rows[k].add(st)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return rows, missing, n_gold
 
 
@@ -139,7 +182,7 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
                       bootstrap: int = 0, seed: int = DEFAULT_SEED, split: str = "unknown",
                       corpus_version: str = "unknown", compare: Iterable[Any] | None = None,
                       names: tuple[str, str] = ("system", "other"),
-                      confidence: float = 0.95) -> EvaluationResult:
+                      confidence: float = 0.95, jobs: int = 1) -> EvaluationResult:
     """Score predictions against gold articles, matched by article id.
 
     ``gold``: validated gold article dicts. ``pred`` (and ``compare``): prediction dicts or
@@ -148,7 +191,8 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
     reports exact, partial and IoU>=0.5). Articles without a prediction count as empty and are
     listed in ``articles["missing"]``. Raises ``PredictionError`` (every ``path:line``
     problem) for unknown or duplicate article ids, spans outside the text, text mismatches and
-    unknown entity or target ids; ``ValueError`` for bad parameters.
+    unknown entity or target ids; ``ValueError`` for bad parameters. ``jobs`` > 1 counts
+    articles in that many worker processes; the result is identical.
     """
     from .. import __version__
 
@@ -164,7 +208,7 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
         if compare is not None:
             preds.append(_parse(compare, errors))
         n_pred = [len(p) for p in preds]
-        rows, missing, n_gold = _stream(gold, preds, tasks, match, False, errors)
+        rows, missing, n_gold = _stream(gold, preds, tasks, match, False, errors, jobs)
     for index in preds:
         for p in index.values():
             errors.append(f"{p.where}: article id {p.id!r} is not in the gold data")
