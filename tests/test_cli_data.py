@@ -103,3 +103,56 @@ def test_corpus_add_appends_and_revalidates(run_cli, tmp_path):
     ids = [json.loads(x)["id"] for x in (root / "data/articles/validation.jsonl").open()]
     assert "fx-0001" in ids
     assert run_cli("validate", root).exit_code == 0
+
+
+def test_corpus_add_survives_a_rebuild_from_sources(run_cli, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    obj = json.loads((FIXTURES / "valid" / "small.jsonl").read_text())
+    obj["split"] = None
+    f = tmp_path / "new.jsonl"
+    f.write_text(json.dumps(obj, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run_cli("corpus", "add", f, "--split", "validation", "--corpus", root).exit_code == 0
+    assert (root / "sources" / "contrib" / "fx-0001.json").is_file()
+    before = (root / "data/articles/validation.jsonl").read_bytes()
+    r = run_cli("corpus", "build", "--corpus", root)
+    assert r.exit_code == 0, r.stderr
+    assert (root / "data/articles/validation.jsonl").read_bytes() == before
+    assert run_cli("validate", root).exit_code == 0
+
+
+def test_build_refuses_to_drop_articles_without_source(run_cli, tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    (root / "sources" / "seed" / "qs-r0001.yaml").unlink()
+    r = run_cli("corpus", "build", "--corpus", root)
+    assert r.exit_code == 1 and "qs-r0001" in r.stderr and "--drop-unsourced" in r.stderr
+
+
+def test_corpus_commands_accept_a_relative_corpus_path(run_cli, tmp_path, monkeypatch):
+    shutil.copytree(CORPUS, tmp_path / "cc", ignore=shutil.ignore_patterns("sources"))
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("corpus", "manifest", "--corpus", "cc").exit_code == 0
+    assert not list((tmp_path / "cc").rglob(".qs-staged-*"))
+    assert run_cli("validate", "cc").exit_code == 0
+
+
+def test_outputs_inside_an_input_folder_are_refused(run_cli, tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(CORPUS / "sources" / "seed", src)
+    before = (src / "qs-r0001.yaml").read_bytes()
+    r = run_cli("align", src, "-o", src / "qs-r0001.yaml")
+    assert r.exit_code == 2 and "input folder" in r.stderr
+    assert (src / "qs-r0001.yaml").read_bytes() == before
+    cc = tmp_path / "cc"
+    shutil.copytree(CORPUS, cc, ignore=shutil.ignore_patterns("sources"))
+    target = cc / "data" / "articles" / "test.jsonl"
+    before = target.read_bytes()
+    r = run_cli("export", "labelstudio", cc, "-o", target)
+    assert r.exit_code == 2 and target.read_bytes() == before
+
+
+def test_validate_jobs_is_capped(run_cli):
+    r = run_cli("validate", "--jobs", "100000", FIXTURES / "valid" / "small.jsonl",
+                FIXTURES / "invalid" / "span.text.jsonl")
+    assert r.exit_code == 1 and "span.text" in r.stdout

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .incidents import Incident
+from .records import canonical
 from .validate import check_article
 
 ARTICLE_KEYS = ("id", "text", "title", "outlet", "published", "language", "url", "source_id",
@@ -21,8 +22,8 @@ ARTICLE_KEYS = ("id", "text", "title", "outlet", "published", "language", "url",
 OPTIONAL_DEFAULTS: dict[str, Any] = {"outlet": None, "published": None, "language": "en",
                                      "url": None, "source_id": None, "split": None,
                                      "genre": None}
-QUOTE_KEYS = ("id", "text", "occurrence", "type", "speaker", "speaker_mention", "cue",
-              "continues", "stances")
+QUOTE_KEYS = ("id", "text", "occurrence", "start", "end", "type", "speaker", "speaker_mention",
+              "cue", "continues", "stances")
 ENTITY_KEYS = ("id", "name", "type", "aliases", "role", "affiliation", "kb_id")
 
 
@@ -42,6 +43,11 @@ class AlignError(Exception):
 
 
 def _load_yaml(path: Path) -> Any:
+    if path.suffix == ".json":  # a corpus record (e.g. added by `corpus add`): plain JSON
+        import json
+
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -65,10 +71,26 @@ def _word_occurrences(text: str, s: str) -> list[int]:
 _MARKS = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'})
 
 
+def _given_offsets(text: str, spec: dict, where: str) -> tuple[int, int] | None:
+    """Offsets written out (a record that is already aligned): checked, then kept."""
+    a, b = spec.get("start"), spec.get("end")
+    if a is None and b is None:
+        return None
+    if type(a) is not int or type(b) is not int or not 0 <= a < b <= len(text):
+        raise AlignError(f"{where}: offsets [{a!r}, {b!r}) are not a span of the text")
+    if text[a:b] != spec.get("text"):
+        raise AlignError(f"{where}: text[{a}:{b}] = {_clip(text[a:b])} differs from "
+                         f"{_clip(str(spec.get('text')))}")
+    return a, b
+
+
 def _quote_span(text: str, q: dict, where: str) -> tuple[int, int]:
     s = q.get("text")
     if not isinstance(s, str) or not s:
         raise AlignError(f"{where}: quote text is missing or not a string")
+    given = _given_offsets(text, q, where)
+    if given is not None:
+        return given
     occ = _occurrences(text, s)
     n = q.get("occurrence")
     if not occ:
@@ -108,6 +130,9 @@ def _near_span(text: str, spec: Any, qs: int, qe: int, paras: list[tuple[int, in
     if spec is None:
         return None
     if isinstance(spec, dict):
+        given = _given_offsets(text, spec, where)
+        if given is not None:
+            return {"start": given[0], "end": given[1], "text": text[given[0]:given[1]]}
         s, n = spec.get("text"), spec.get("occurrence")
     else:
         s, n = spec, None
@@ -244,5 +269,5 @@ def align_paths(paths: list[str | os.PathLike[str]],
         if art is None:
             continue
         if check_article(art, str(f), 0, res.incidents, registry):
-            res.articles.append(art)
+            res.articles.append(canonical(art))
     return res

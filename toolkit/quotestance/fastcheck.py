@@ -9,13 +9,17 @@ checks that both paths agree on every invalid fixture and on generated mutations
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from . import records
 from .format import field_kinds
-from .labels import DETERMINERS, PRONOUNS, target_category_ids
+from .labels import (CLOSING_MARKS, DETERMINERS, ISO_DATE, OPENING_MARKS, PRONOUNS,
+                     target_category_ids)
+
+_ISO = re.compile(ISO_DATE)
 
 
 class _Gen:
@@ -103,6 +107,7 @@ def _span_ok(s: dict, text: str, n: int) -> bool:
 
 
 def _mention_ok(t: str, ent: dict) -> bool:
+    """A speaker mention is the entity's name, an alias, a pronoun or a description."""
     if t == ent["name"] or t in ent["aliases"]:
         return True
     low = t.lower()
@@ -116,6 +121,9 @@ def check_semantics(o: dict, registry: frozenset[str] | None) -> bool:
     warning."""
     text = o["text"]
     n = len(text)
+    pub = o["published"]
+    if pub is not None and not _ISO.match(pub):
+        return False
     ents: dict[str, dict] = {}
     for e in o["entities"]:
         ents[e["id"]] = e
@@ -130,11 +138,15 @@ def check_semantics(o: dict, registry: frozenset[str] | None) -> bool:
         return False
     quotes = o["quotes"]
     links: dict[str, str | None] = {}
+    speakers: dict[str, str | None] = {}
     for q in quotes:
         links[q["id"]] = q["continues"]
+        speakers[q["id"]] = q["speaker"]
         qs, qe = q["start"], q["end"]
-        if not (0 <= qs < qe <= n and qe - qs == len(q["text"]) and
-                text.startswith(q["text"], qs)):
+        qt = q["text"]
+        if not (0 <= qs < qe <= n and qe - qs == len(qt) and text.startswith(qt, qs)):
+            return False
+        if q["type"] == "direct" and (qt[0] not in OPENING_MARKS or qt[-1] not in CLOSING_MARKS):
             return False
         sp = q["speaker"]
         m = q["speaker_mention"]
@@ -162,6 +174,8 @@ def check_semantics(o: dict, registry: frozenset[str] | None) -> bool:
     for start, nxt in links.items():
         if nxt is None:
             continue
+        if nxt in speakers and speakers[nxt] != speakers[start]:
+            return False
         steps = 0
         while nxt is not None:
             if nxt not in links or nxt == start or steps > len(links):

@@ -48,6 +48,12 @@ RULES: dict[str, tuple[str, str]] = {
                                  "aliases, a pronoun, nor a description starting with a "
                                  "determiner. Add the form to `aliases`."),
     "mention.inside-quote": ("warning", "A speaker mention or cue lies inside its quote."),
+    "quote.direct-marks": ("warning", "A direct quotation's span should run from its opening "
+                                      "quotation mark to its closing one (guidelines 2)."),
+    "continues.speaker": ("warning", "The parts of a split quotation should have the same "
+                                     "speaker (guidelines 2)."),
+    "published.format": ("error", "`published` is not an ISO 8601 date or date-time "
+                                  "(YYYY-MM-DD, optionally THH:MM[:SS][Z|+HH:MM])."),
     "kb.unknown": ("error", "A QSW: kb_id is not in corpus/world/registry.jsonl."),
     "corpus.split-mismatch": ("error", "An article's `split` differs from the split its file "
                                        "holds."),

@@ -247,6 +247,24 @@ def dumps(obj: Any) -> bytes:
     return orjson.dumps(obj) + b"\n"
 
 
+def check_output_path(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse an output that is an input file or lies inside an input folder."""
+    out = Path(target).resolve()
+    for r in inputs:
+        if str(r) == "-":
+            continue
+        inp = Path(r)
+        if not inp.exists():
+            continue
+        inp = inp.resolve()
+        if out == inp or (out.exists() and os.path.samefile(inp, out)):
+            raise InputError(f"{target}: refusing to overwrite an input file; choose another "
+                             f"output")
+        if inp.is_dir() and out.is_relative_to(inp):
+            raise InputError(f"{target}: refusing to write inside the input folder {r}; "
+                             f"choose another output")
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], refuse: Iterable[str | os.PathLike[str]] = ()):
     """Open a binary file that appears at ``path`` only when the block completes.
@@ -256,10 +274,7 @@ def atomic_writer(path: str | os.PathLike[str], refuse: Iterable[str | os.PathLi
     lists input paths the output must not overwrite.
     """
     target = Path(path)
-    for r in refuse:
-        if str(r) != "-" and Path(r).exists() and target.exists() and \
-                os.path.samefile(Path(r), target):
-            raise InputError(f"{path}: refusing to overwrite an input file; choose another output")
+    check_output_path(target, refuse)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -61,3 +61,9 @@ PRONOUNS = frozenset(
 # A mention that starts with one of these is a description ("the minister", "a senior official").
 DETERMINERS = ("the ", "a ", "an ", "one ", "two ", "three ", "several ", "some ", "many ",
                "other ", "another ", "both ", "its ", "his ", "her ", "their ", "our ")
+
+# Quotation marks a direct quotation's span starts and ends with (guidelines, section 2).
+OPENING_MARKS = frozenset("“\"‘'«„‹")
+CLOSING_MARKS = frozenset("”\"’'»“‹›")
+# ISO 8601 date or date-time, as `published` holds it.
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$"

@@ -124,6 +124,11 @@ class Article:
 RECORD_TYPES = (Span, Entity, Target, Stance, Quote, Annotation, Article)
 
 
+def canonical(d: dict[str, Any]) -> dict[str, Any]:
+    """A valid article dict with its keys in the format's order (how files are written)."""
+    return Article.from_dict(d).to_dict()
+
+
 def _build(cls: type, d: dict[str, Any]) -> Any:
     from .format import field_kinds
 

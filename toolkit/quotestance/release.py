@@ -17,6 +17,7 @@ from .corpus import CorpusError, iter_article_dicts, split_file
 from .corpus_checks import MANIFEST, find_leaks, load_registry, manifest_files, sha256_file
 from .jsonl import atomic_writer, dumps
 from .labels import SPLITS
+from .records import canonical
 from .staging import Staging, recover
 
 # 70/10/20 in a fixed pattern of ten slots, walked within each stratum.
@@ -28,6 +29,13 @@ def primary_category(article: dict[str, Any]) -> str:
     cats = {t["id"]: t.get("category") for t in article["targets"]}
     c = Counter(cats.get(s["target"]) or "none" for q in article["quotes"] for s in q["stances"])
     return min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] if c else "none"
+
+
+def _safe_name(article_id: str) -> str:
+    import re
+
+    stem = re.sub(r"[^\w.-]+", "_", article_id).strip("._") or "article"
+    return f"{stem}-{_h(article_id)[:8]}" if stem != article_id else stem
 
 
 def _h(s: str) -> str:
@@ -49,10 +57,15 @@ def assign_splits(articles: list[dict[str, Any]], fixed: dict[str, str]) -> dict
     return out
 
 
-def publish(root: Path, articles: dict[str, list[dict[str, Any]]] | None = None
-            ) -> dict[str, int]:
+CONTRIB = Path("sources") / "contrib"
+
+
+def publish(root: Path, articles: dict[str, list[dict[str, Any]]] | None = None,
+            contributions: list[dict[str, Any]] = ()) -> dict[str, int]:
     """Write new article files (``articles``, per split; the others are kept), regenerate the
-    quote view and rewrite the manifest, all or nothing. Returns quote rows per split."""
+    quote view and rewrite the manifest, all or nothing. ``contributions`` (added articles) are
+    also kept as source records under ``sources/contrib/`` with their split in ``splits.json``,
+    so that ``corpus build`` rebuilds them. Returns quote rows per split."""
     import hashlib
 
     from .format import quote_rows
@@ -92,6 +105,17 @@ def publish(root: Path, articles: dict[str, list[dict[str, Any]]] | None = None
                        for p in files)
         with stage.open(root / MANIFEST) as f:
             f.write(text.encode())
+        if contributions:
+            splits_file = root / "splits.json"
+            mapping = json.loads(splits_file.read_text(encoding="utf-8")) \
+                if splits_file.exists() else {}
+            for a in contributions:
+                mapping[a["id"]] = a["split"]
+                with stage.open(root / CONTRIB / f"{_safe_name(a['id'])}.json") as f:
+                    f.write(json.dumps(a, ensure_ascii=False, indent=1).encode() + b"\n")
+            with stage.open(splits_file) as f:
+                ordered = {k: mapping[k] for k in sorted(mapping)}
+                f.write((json.dumps(ordered, indent=1) + "\n").encode())
     except BaseException:
         stage.abort()
         raise
@@ -99,7 +123,8 @@ def publish(root: Path, articles: dict[str, list[dict[str, Any]]] | None = None
     return counts
 
 
-def build(root: Path, sources: Path, splits_file: Path, assign_new: bool) -> dict[str, int]:
+def build(root: Path, sources: Path, splits_file: Path, assign_new: bool,
+          drop_unsourced: bool = False) -> dict[str, int]:
     """Align every authoring file under ``sources`` and write the release files of ``root``."""
     from .align import align_paths
 
@@ -107,6 +132,15 @@ def build(root: Path, sources: Path, splits_file: Path, assign_new: bool) -> dic
     if not res.ok:
         lines = res.problems + [i.render() for i in res.incidents if i.level == "error"]
         raise CorpusError("alignment failed:\n" + "\n".join(lines))
+    built = {a["id"] for a in res.articles}
+    unsourced = sorted(d["id"] for s in SPLITS if split_file(s, root).is_file()
+                       for d in iter_article_dicts([split_file(s, root)], validate=False)
+                       if d["id"] not in built)
+    if unsourced and not drop_unsourced:
+        raise CorpusError(f"{len(unsourced)} article(s) of the data files have no source under "
+                          f"{sources} (first: {unsourced[0]}); a build would drop them. Add "
+                          f"them with `quotestance corpus add` (which keeps a source record), or "
+                          f"pass --drop-unsourced to drop them on purpose")
     fixed = json.loads(splits_file.read_text(encoding="utf-8")) if splits_file.exists() else {}
     missing = [a["id"] for a in res.articles if a["id"] not in fixed]
     if missing and not assign_new:
@@ -177,7 +211,8 @@ def add(root: Path, file: Path, split: str) -> AddResult:
     if res.problems:
         return res
     current = [d for s, d in existing.values() if s == split]
-    merged = sorted(current + [{**d, "split": split} for _, d in new], key=lambda d: d["id"])
-    publish(root, {split: merged})
+    added = [canonical({**d, "split": split}) for _, d in new]
+    merged = sorted(current + added, key=lambda d: d["id"])
+    publish(root, {split: merged}, contributions=added)
     res.added = len(new)
     return res

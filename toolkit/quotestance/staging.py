@@ -23,12 +23,12 @@ TMP_PREFIX = ".qs-staged-"
 
 class Staging:
     def __init__(self, root: Path):
-        self.root = Path(root)
+        self.root = Path(root).resolve()
         self.pairs: list[tuple[Path, Path]] = []
 
     @contextmanager
     def open(self, target: Path) -> Iterator[IO[bytes]]:
-        target = Path(target)
+        target = Path(target).resolve()
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".tmp", dir=target.parent)
         try:
@@ -77,6 +77,9 @@ def _failpoint(name: str) -> None:
 
 
 def _roll_forward(root: Path, data: list[list[str]]) -> None:
+    """Do the renames a journal lists. A missing temporary file is one renamed before an
+    interruption (its target already holds it), never a lost one: the journal is written only
+    after every temporary file is complete."""
     for i, (tmp, target) in enumerate(data):
         t = root / tmp
         if t.exists():
@@ -88,7 +91,7 @@ def _roll_forward(root: Path, data: list[list[str]]) -> None:
 
 def recover(root: Path) -> str | None:
     """Finish an interrupted commit, or clean its temporary files. Says what it did."""
-    root = Path(root)
+    root = Path(root).resolve()
     journal = root / JOURNAL
     if journal.exists():
         data = json.loads(journal.read_text(encoding="utf-8"))

@@ -132,7 +132,7 @@ def _stats(arts: list[dict[str, Any]]) -> dict[str, Any]:
             if sp is None or sp["type"] == "unnamed":
                 c["unnamed_or_unattributed"] += 1
             if sp is not None:
-                if sp.get("kb_id"):
+                if (sp.get("kb_id") or "").startswith("QSW:"):  # the world registry's ids
                     speaker_articles[sp["kb_id"]].add(a["id"])
                 cue = q.get("cue")
                 if cue is None or cue["text"].lower().startswith("according"):

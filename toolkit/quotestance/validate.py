@@ -8,6 +8,7 @@ reports every finding as an ``Incident``; it never modifies its input. Corpus-wi
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,11 @@ from typing import Any
 from . import records
 from .format import field_kinds
 from .incidents import Incident
-from .fastcheck import check_semantics, check_structure
+from .fastcheck import _mention_ok, check_semantics, check_structure
 from .jsonl import Line, find_duplicate_key, may_have_duplicate_keys, read_lines
-from .labels import DETERMINERS, PRONOUNS, target_category_ids
+from .labels import CLOSING_MARKS, ISO_DATE, OPENING_MARKS, target_category_ids
+
+_ISO = re.compile(ISO_DATE)
 
 _STR_KINDS = {"str": str, "int": int}
 
@@ -183,15 +186,6 @@ def _offset_hint(text: str, s: dict) -> str:
     return ""
 
 
-def _mention_ok(t: str, ent: dict) -> bool:
-    low = t.lower()
-    if low in PRONOUNS or low.startswith(DETERMINERS):
-        return True
-    if t == ent["name"] or t in ent["aliases"]:
-        return True
-    return low == ent["name"].lower() or any(low == a.lower() for a in ent["aliases"])
-
-
 def check_article(obj: dict, path: str, line: int, out: list[Incident],
                   registry: frozenset[str] | None = None) -> bool:
     """Check one article dict; append incidents to ``out``. True when it has no error."""
@@ -220,6 +214,10 @@ def _check_detailed(obj: dict, path: str, line: int, out: list[Incident],
         return False
     text = obj["text"]
     n = len(text)
+    pub = obj["published"]
+    if pub is not None and not _ISO.match(pub):
+        ctx.add("published.format", f"published {_short(pub)} is not an ISO 8601 date or "
+                                    f"date-time", "published")
     ents: dict[str, dict] = {}
     for i, e in enumerate(obj["entities"]):
         if e["id"] in ents:
@@ -240,7 +238,10 @@ def _check_detailed(obj: dict, path: str, line: int, out: list[Incident],
         if q["id"] in qids:
             ctx.add("id.duplicate", f"quote id {q['id']!r} is used twice", f"{jp}.id")
         qids[q["id"]] = q["continues"]
-        _check_span(q, text, n, jp, ctx)
+        if _check_span(q, text, n, jp, ctx) and q["type"] == "direct" and \
+                (q["text"][0] not in OPENING_MARKS or q["text"][-1] not in CLOSING_MARKS):
+            ctx.add("quote.direct-marks", f"direct quote {_short(q['text'])} does not run from "
+                                          f"an opening to a closing quotation mark", jp)
         sp = q["speaker"]
         if sp is not None and sp not in ents:
             ctx.add("ref.speaker", f"speaker {sp!r} is not an entity of the article "
@@ -273,10 +274,15 @@ def _check_detailed(obj: dict, path: str, line: int, out: list[Incident],
                 ctx.add("stance.duplicate", f"quote {q['id']!r} has two stances toward {tg!r}",
                         f"{jp}.stances[{k}]")
             seen.add(tg)
+    by_id = {q["id"]: q for q in obj["quotes"]}
     for i, q in enumerate(obj["quotes"]):
         c = q["continues"]
         if c is not None and c not in qids:
             ctx.add("ref.continues", f"continues {c!r}: no such quote", f"quotes[{i}].continues")
+        elif c is not None and by_id[c]["speaker"] != q["speaker"]:
+            ctx.add("continues.speaker", f"quote {q['id']!r} continues {c!r} but its speaker is "
+                                         f"{q['speaker']!r}, not {by_id[c]['speaker']!r}",
+                    f"quotes[{i}].speaker")
     _check_cycles(qids, ctx)
     return not any(i.level == "error" for i in out[before:])
 
@@ -395,6 +401,8 @@ def _validate_parallel(paths: list, registry: frozenset[str] | None, jobs: int,
         for ch in line_chunks(p, jobs * chunks_per_job):
             tasks.append((fi, str(p), ch, registry))
     if mapper is None:
+        # never more processes than tasks or cores: --jobs 100000 must not fork-bomb
+        jobs = max(1, min(jobs, len(tasks), os.cpu_count() or 1))
         with ProcessPoolExecutor(jobs) as ex:
             results = list(ex.map(_run_task, tasks))
     else:

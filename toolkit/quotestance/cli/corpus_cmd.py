@@ -32,6 +32,8 @@ def build(
     sources: Optional[Path] = typer.Option(None, "--sources", help="Authoring files folder."),
     assign_new: bool = typer.Option(False, "--assign-new",
                                     help="Assign splits to articles that have none yet."),
+    drop_unsourced: bool = typer.Option(False, "--drop-unsourced",
+                                        help="Drop data articles that have no source file."),
 ) -> None:
     """Align all authoring files and write data/, the quote view and the manifest."""
     from ..corpus import CorpusError
@@ -39,7 +41,8 @@ def build(
 
     r = _root(root)
     try:
-        counts = do_build(r, sources or r / "sources", r / "splits.json", assign_new)
+        counts = do_build(r, sources or r / "sources", r / "splits.json", assign_new,
+                          drop_unsourced)
     except CorpusError as e:
         fail(str(e), EXIT_FINDINGS)
     log("built: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
