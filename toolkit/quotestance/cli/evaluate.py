@@ -55,31 +55,52 @@ def _resolve_gold(gold: str, split: Optional[str]) -> tuple[list[Path], str | No
     fail(f"{gold}: no such file or folder, and not a split name ({', '.join(SPLITS)})")
 
 
-def _load_gold(files: list[Path], jobs: int = 1) -> list[dict[str, Any]]:
+def _load_gold(files: list[Path]) -> list[dict[str, Any]]:
     from ..corpus import CorpusError, iter_article_dicts
-    from ..evaluation.predictions import paused_gc
 
-    check = True
-    if jobs > 1:  # check in parallel; on any finding, load one-process for the same message
-        from ..jsonl import InputError
-        from ..validate import validate_files
-
-        try:
-            check = not validate_files(files, jobs=jobs).ok
-        except InputError:
-            pass
     try:
-        with paused_gc():
-            return list(iter_article_dicts(files, validate=check))
+        return list(iter_article_dicts(files))
     except CorpusError as e:
         fail(f"gold: {e}", EXIT_FINDINGS)
 
 
-def _infer_split(gold: list[dict[str, Any]]) -> str:
-    splits = {g.get("split") for g in gold}
+def _check_gold(files: list[Path], jobs: int = 1, splits: bool = True) -> set[Any]:
+    """Check every gold article before anything is scored (a broken gold file is reported
+    first) and collect their ``split`` fields, without holding the articles: the scorer then
+    streams them (``_stream_gold``), so memory does not grow with the gold."""
+    from ..corpus import CorpusError, iter_article_dicts
+
+    if jobs > 1:  # check in parallel; on any finding, check in one process for the same message
+        from ..jsonl import InputError
+        from ..validate import validate_files
+
+        try:
+            ok = validate_files(files, jobs=jobs).ok
+        except InputError:
+            ok = False
+        if ok:
+            return {d.get("split") for d in iter_article_dicts(files, validate=False)} \
+                if splits else set()
+    try:
+        return {d.get("split") for d in iter_article_dicts(files)}
+    except CorpusError as e:
+        fail(f"gold: {e}", EXIT_FINDINGS)
+
+
+def _stream_gold(files: list[Path]):
+    from ..corpus import iter_article_dicts
+
+    return iter_article_dicts(files, validate=False)  # checked by _check_gold
+
+
+def _split_of(splits: set[Any]) -> str:
     if len(splits) == 1 and None not in splits:
         return str(next(iter(splits)))
     return "mixed" if len(splits - {None}) > 1 else "custom"
+
+
+def _infer_split(gold: list[dict[str, Any]]) -> str:
+    return _split_of({g.get("split") for g in gold})
 
 
 def _load_pred(path: Path):
@@ -164,20 +185,22 @@ def evaluate(
     if compare is not None and not bootstrap:
         bootstrap = DEFAULT_COMPARE_SAMPLES
         log(f"note: --compare without --bootstrap: using {bootstrap} bootstrap samples")
-    gold_articles = _load_gold(files, jobs)
+    splits = _check_gold(files, jobs, splits=split_label is None)
     predictions = _load_pred(pred)
     other = _load_pred(compare) if compare is not None else None
+    from ..corpus import CorpusError
+
     try:
-        res = evaluate_articles(gold_articles, predictions, tasks, match=match,
+        res = evaluate_articles(_stream_gold(files), predictions, tasks, match=match,
                                 bootstrap=bootstrap, seed=seed,
-                                split=split_label or _infer_split(gold_articles),
+                                split=split_label or _split_of(splits),
                                 corpus_version=version, compare=other,
                                 names=(pred.name, compare.name if compare else "other"),
                                 confidence=confidence, jobs=jobs)
     except PredictionError as e:
         print(str(e), file=sys.stderr)
         fail(f"{len(e.messages)} problem(s) in the predictions; nothing scored", EXIT_FINDINGS)
-    except ValueError as e:
+    except (ValueError, CorpusError) as e:
         fail(str(e), EXIT_FINDINGS)
     missing = res.articles["missing"]
     _warn_small(res.articles["scored"], bootstrap)

@@ -93,6 +93,16 @@ def _stats_chunk(task: tuple) -> tuple[list[dict[str, float]], list[str]]:
     return out, errors
 
 
+def _drain(pending: list, keep: int, rows: list[_Rows], errors: list[str]) -> None:
+    """Add the results of the oldest tasks (in submission order) until ``keep`` are left."""
+    while len(pending) > keep:
+        ks, fut = pending.pop(0)
+        stats, errs = fut.result()
+        errors += errs
+        for k, st in zip(ks, stats):
+            rows[k].add(st)
+
+
 def _stream(gold: Iterable[dict[str, Any]], preds: list[dict[str, PredictedArticle]],
             tasks: tuple[str, ...], align: str, skip_missing: bool, errors: list[str],
             jobs: int = 1):
@@ -130,16 +140,13 @@ def _stream(gold: Iterable[dict[str, Any]], preds: list[dict[str, PredictedArtic
                     if len(batch) == CHUNK:
                         pending.append((keys, pool.submit(_stats_chunk, (batch, tasks, align))))
                         batch, keys = [], []
+                        _drain(pending, 2 * jobs, rows, errors)  # bounded memory
                     continue
                 pq = [] if p is None else resolve(p, g, errors)
                 rows[k].add(article_stats(g["text"], gq, pq, cats, tasks, align))
         if batch:
             pending.append((keys, pool.submit(_stats_chunk, (batch, tasks, align))))
-        for ks, fut in pending:
-            stats, errs = fut.result()
-            errors += errs
-            for k, st in zip(ks, stats):
-                rows[k].add(st)
+        _drain(pending, 0, rows, errors)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
