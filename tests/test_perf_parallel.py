@@ -120,7 +120,9 @@ def test_a_bad_shard_leaves_no_output_and_names_its_line(tmp_path, texts):
 def test_shard_pairs_refuse_overwriting_inputs_and_collisions(tmp_path, texts):
     arch = _shard(texts, tmp_path / "arch")
     with pytest.raises(InputError, match="refusing to overwrite"):
-        shard_pairs([arch], arch)
+        shard_pairs([arch / "part-1.jsonl"], arch)
+    with pytest.raises(InputError, match="inside the input folder"):
+        shard_pairs([arch], arch / "predictions")
     with pytest.raises(ValueError, match="both be written"):
         shard_pairs([arch / "part-0.jsonl", texts.parent / "arch" / "part-0.jsonl"],
                     tmp_path / "o")
@@ -137,7 +139,12 @@ def test_cli_predict_jobs_and_folders(run_cli, tmp_path, texts):
     d = run_cli("predict", texts, "-s", "rules-quotes", "-o", tmp_path / "d", "--engine", "dask")
     assert d.exit_code == 2 and "sharded archive" in d.stderr
     e = run_cli("predict", arch, "-s", "rules-quotes", "-o", arch)
-    assert e.exit_code == 1 and "refusing to overwrite" in e.stderr  # as for one file
+    assert e.exit_code == 1 and "refusing to" in e.stderr  # as for one file
+    f = run_cli("predict", texts, "-s", "rules-quotes", "-o", tmp_path / "f.jsonl",
+                "--scheduler", "tcp://127.0.0.1:1")
+    assert f.exit_code == 2 and "needs --engine dask" in f.stderr
+    g = run_cli("predict", texts, "-s", "rules-quotes", "-o", tmp_path / "g.jsonl", "-j", "999")
+    assert g.exit_code == 0  # capped at the cores there are
 
 
 def test_cli_predict_jobs_bad_input_same_message(run_cli, tmp_path, texts):

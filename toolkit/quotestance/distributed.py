@@ -63,6 +63,11 @@ def dask_mapper(client: Any) -> Mapper:
     return mapper
 
 
+def usable_jobs(jobs: int) -> int:
+    """``jobs`` capped at the cores there are (``--jobs 1000`` must not fork a thousand)."""
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
 @contextmanager
 def mapper_for(engine: str = "local", jobs: int = 1, scheduler: str | None = None
                ) -> Iterator[Mapper]:
@@ -75,12 +80,12 @@ def mapper_for(engine: str = "local", jobs: int = 1, scheduler: str | None = Non
     elif engine != "local":
         raise ValueError(f"The 'engine' parameter must be one of {{'local', 'dask'}}. "
                          f"Got {engine!r} instead.")
-    elif jobs <= 1:
+    elif usable_jobs(jobs) <= 1:
         yield lambda func, tasks: [func(t) for t in tasks]
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(jobs) as ex:
+        with ProcessPoolExecutor(usable_jobs(jobs)) as ex:
             yield lambda func, tasks: list(ex.map(func, tasks))
 
 
@@ -169,6 +174,8 @@ def predict_file_parallel(system: Any, input: str | os.PathLike[str],
     from .jsonl import atomic_writer, line_chunks, open_input
     from .systems import PredictInputError, predict_file
 
+    if mapper is None:
+        jobs = usable_jobs(jobs)
     if str(input) == "-" or jobs <= 1 and mapper is None:
         return predict_file(system, input, output)
     open_input(input).close()  # a clear InputError for missing files and folders
@@ -200,8 +207,8 @@ def shard_pairs(inputs: Sequence[str | os.PathLike[str]], output_dir: str | os.P
                 ) -> list[tuple[Path, Path]]:
     """(input shard, output shard) pairs: the ``.jsonl`` files of each input folder (by path
     relative to it) or the input files (by name), mirrored under ``output_dir``. Raises
-    ``InputError`` when an output would overwrite an input, ``ValueError`` when two inputs
-    would share an output."""
+    ``InputError`` when an output would overwrite an input or lie inside an input folder,
+    ``ValueError`` when two inputs would share an output."""
     pairs: list[tuple[Path, Path]] = []
     out = Path(output_dir)
     for i in map(Path, inputs):
@@ -209,6 +216,12 @@ def shard_pairs(inputs: Sequence[str | os.PathLike[str]], output_dir: str | os.P
             pairs += [(f, out / f.relative_to(i)) for f in sorted(i.rglob("*.jsonl"))]
         else:
             pairs.append((i, out / i.name))
+    for i in map(Path, inputs):
+        if i.is_dir() and out.resolve().is_relative_to(i.resolve()):
+            from .jsonl import InputError
+
+            raise InputError(f"{out}: refusing to write inside the input folder {i} (its "
+                             "shards would be read as input next time); choose another folder")
     seen: dict[Path, Path] = {}
     for src, dst in pairs:
         if dst in seen:
@@ -269,6 +282,7 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["EngineError", "dask_client", "dask_mapper", "mapper_for", "validate_shards",
+__all__ = ["EngineError", "dask_client", "dask_mapper", "usable_jobs", "mapper_for",
+           "validate_shards",
            "system_spec", "build_system", "predict_file_parallel", "shard_pairs",
            "predict_shards"]

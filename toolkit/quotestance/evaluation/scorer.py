@@ -7,6 +7,7 @@ bootstrap, one weighted sum per sample).
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -111,6 +112,7 @@ def _stream(gold: Iterable[dict[str, Any]], preds: list[dict[str, PredictedArtic
     seen: set[str] = set()
     n_gold = 0
     pool = None
+    jobs = max(1, min(jobs, os.cpu_count() or 1))  # never more processes than cores
     if jobs > 1:
         from concurrent.futures import ProcessPoolExecutor
 
