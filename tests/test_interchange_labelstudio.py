@@ -12,6 +12,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quotestance.interchange.labelstudio import (
     export_tasks, import_export, labeling_config, read_export, to_task)
@@ -226,6 +228,87 @@ def test_tasks_not_made_by_us_are_refused(gold):
 
 def test_every_imported_record_passes_the_validator():
     for a in import_export(read_export(FX / "labelstudio_export.json")).articles:
+        found: list = []
+        assert check_article(a, "x", 1, found), found
+
+
+# --------------------------------------------------------------------- malformed exports
+
+def _annotated_task(gold: list[dict]) -> dict:
+    return _accepted(to_task(gold[0], gold[0]))
+
+
+@pytest.mark.parametrize("mutate, says", [
+    (lambda t: _region(t, "q1")["value"].update(labels={"a": 1}),
+     "region 'q1': value.labels must be a list of one label, got an object"),
+    (lambda t: _region(t, "q1")["value"].update(labels=[["direct"]]),
+     "region 'q1': unknown label ['direct']"),
+    (lambda t: t.update(annotations=5), "'annotations' must be a list, got an integer"),
+    (lambda t: _region(t, "q1", "stance")["value"].update(choices=1.5),
+     "region 'q1': value.choices of 'stance' must be a list of strings, got 1.5"),
+    (lambda t: _region(t, "q1", "speaker")["value"].update(choices=[["e1"]]),
+     "region 'q1': value.choices of 'speaker' must be a list of strings"),
+    (lambda t: t["annotations"][0]["result"].append(
+        {"type": "relation", "from_id": "q1", "to_id": "q2", "labels": True}),
+     "relation 'q1' -> 'q2': 'labels' must be a list of strings, got True"),
+    (lambda t: t["data"]["quotestance"].update(entities=7),
+     "data.quotestance.entities must be a list, got an integer"),
+])
+def test_malformed_tasks_are_problems_naming_task_and_region(gold, mutate, says):
+    t = _annotated_task(gold)
+    mutate(t)
+    problems = _problems(t)
+    assert any(p.startswith("exp.json: task 1 (article qs-fx-0001)") and says in p
+               for p in problems), problems
+
+
+def test_a_task_that_is_not_an_object_is_a_problem():
+    res = import_export([5], "exp.json")
+    assert res.problems == ["exp.json: task 1: expected an object, got an integer"]
+
+
+def _paths(o, p=()):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            yield p + (k,)
+            yield from _paths(v, p + (k,))
+    elif isinstance(o, list):
+        for i, v in enumerate(o):
+            yield p + (i,)
+            yield from _paths(v, p + (i,))
+
+
+RECORDED = json.loads((FX / "labelstudio_export.json").read_text("utf-8"))
+PATHS = sorted(_paths(RECORDED), key=repr)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2, 10**20) | st.floats(allow_nan=False)
+    | st.text(max_size=5) | st.sampled_from(["direct", "speaker", "cue", "q1", "e1", "t1=favor"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
+                                                               max_size=3),
+    max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(PATHS), JSON_VALUES), min_size=1, max_size=3),
+       st.booleans())
+def test_fuzz_mutated_exports_never_crash_the_import(edits, use_predictions):
+    """Any value anywhere in a real export: the import reports problems (or raises its own
+    InterchangeError), never a Python error; what it does return passes the validator."""
+    tasks = copy.deepcopy(RECORDED)
+    for path, value in edits:
+        o = tasks
+        try:
+            for k in path[:-1]:
+                o = o[k]
+            o[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit removed this path
+    try:
+        res = import_export(tasks, "exp.json", use_predictions, "fuzz")
+    except InterchangeError:
+        return
+    assert all(isinstance(p, str) and p.startswith("exp.json: task ") for p in res.problems)
+    for a in res.articles:
         found: list = []
         assert check_article(a, "x", 1, found), found
 

@@ -184,9 +184,13 @@ def import_export(tasks: list[dict[str, Any]], source: str = "export.json",
 
     res = ImportResult()
     for i, task in enumerate(tasks):
+        if not isinstance(task, dict):
+            res.problems.append(f"{source}: task {i + 1}: expected an object, got "
+                                f"{_json_type(task)}")
+            continue
         where = _task_name(source, i, task)
         try:
-            ann = _pick(task, use_predictions)
+            ann = _pick(task, use_predictions, where)
             if ann is None:
                 res.notes.append(f"{where}: no annotation (not cancelled); skipped")
                 continue
@@ -194,8 +198,9 @@ def import_export(tasks: list[dict[str, Any]], source: str = "export.json",
         except _TaskError as e:
             res.problems.extend(e.messages)
             continue
-        if annotator and annotator not in article["annotation"]["annotators"]:
-            article["annotation"]["annotators"].append(annotator)
+        annotators = article["annotation"]["annotators"]
+        if annotator and isinstance(annotators, list) and annotator not in annotators:
+            annotators.append(annotator)
         found: list[Incident] = []
         check_article(article, source, 0, found)
         errors = [f"{where}: {x.rule}: {x.message} [{x.json_path}]" for x in found
@@ -221,15 +226,31 @@ def _task_name(source: str, i: int, task: dict[str, Any]) -> str:
     return f"{source}: task {tid}" + (f" (article {aid})" if aid else "")
 
 
-def _pick(task: dict[str, Any], use_predictions: bool) -> dict[str, Any] | None:
-    anns = [a for a in task.get("annotations") or () if isinstance(a, dict)
-            and not a.get("was_cancelled")]
+def _pick(task: dict[str, Any], use_predictions: bool, where: str) -> dict[str, Any] | None:
+    anns = _list_field(task, "annotations", where)
+    anns = [a for a in anns if isinstance(a, dict) and not a.get("was_cancelled")]
     if anns:
-        return max(anns, key=lambda a: (str(a.get("updated_at") or ""), a.get("id") or 0))
-    if use_predictions and task.get("predictions"):
-        preds = [p for p in task["predictions"] if isinstance(p, dict)]
+        return max(anns, key=lambda a: (str(a.get("updated_at") or ""),
+                                        a["id"] if type(a.get("id")) is int else 0))
+    if use_predictions:
+        preds = [p for p in _list_field(task, "predictions", where) if isinstance(p, dict)]
         return preds[-1] if preds else None
     return None
+
+
+def _list_field(obj: dict[str, Any], key: str, where: str) -> list[Any]:
+    """``obj[key]`` when it is a list; [] when absent or null; a problem otherwise."""
+    v = obj.get(key)
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise _TaskError([f"{where}: '{key}' must be a list, got {_json_type(v)}"])
+    return v
+
+
+def _json_type(v: Any) -> str:
+    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+            list: "a list", dict: "an object", type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
@@ -257,20 +278,32 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
             continue
         kind = item.get("type")
         if kind == "relation":
-            relations.append((str(item.get("from_id")), str(item.get("to_id")),
-                              list(item.get("labels") or ())))
+            rel_labels = item.get("labels") or []
+            if not isinstance(rel_labels, list) or \
+                    not all(isinstance(x, str) for x in rel_labels):
+                problems.append(f"{where}, relation {str(item.get('from_id'))!r} -> "
+                                f"{str(item.get('to_id'))!r}: 'labels' must be a list of "
+                                f"strings, got {rel_labels!r}")
+                continue
+            relations.append((str(item.get("from_id")), str(item.get("to_id")), rel_labels))
             continue
         rid = str(item.get("id"))
         value = item.get("value") if isinstance(item.get("value"), dict) else {}
         if kind == "labels":
             labels = value.get("labels") or []
             rname = f"{where}, region {rid!r}"
+            if not isinstance(labels, list):
+                problems.append(f"{rname}: value.labels must be a list of one label, got "
+                                f"{_json_type(labels)} {labels!r}")
+                refused.add(rid)
+                continue
             if len(labels) != 1:
                 problems.append(f"{rname}: expected one label, got {labels!r}")
                 refused.add(rid)
                 continue
             label = labels[0]
-            if label not in QUOTE_TYPES and label not in (MENTION_LABEL, CUE_LABEL):
+            if not isinstance(label, str) or \
+                    label not in QUOTE_TYPES and label not in (MENTION_LABEL, CUE_LABEL):
                 problems.append(f"{rname}: unknown label {label!r}")
                 refused.add(rid)
                 continue
@@ -287,7 +320,13 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
         elif kind == "choices":
             name = item.get("from_name")
             if name in (SPEAKER_TAG, STANCE_TAG):
-                choices.setdefault(rid, {})[name] = list(value.get("choices") or ())
+                picked = value.get("choices") or []
+                if not isinstance(picked, list) or not all(isinstance(c, str) for c in picked):
+                    problems.append(f"{where}, region {rid!r}: value.choices of '{name}' must "
+                                    f"be a list of strings, got {picked!r}")
+                    refused.add(rid)
+                    continue
+                choices.setdefault(rid, {})[name] = picked
         # other result types (e.g. a textarea for notes) are ignored
     quotes_by_rid = {rid: r for rid, r in regions.items() if r["label"] in QUOTE_TYPES}
     linked: dict[str, dict[str, str]] = {rid: {} for rid in quotes_by_rid}
@@ -326,7 +365,13 @@ def _rebuild(task: dict[str, Any], ann: dict[str, Any], where: str,
         if rid not in quotes_by_rid and rid not in used:
             problems.append(f"{where}, region {rid!r} ({r['label']} {r['text'][:40]!r}): not "
                             "joined to a quote; draw a relation from the quote to it")
-    entity_ids = {e.get("id") for e in meta.get("entities") or () if isinstance(e, dict)}
+    entities = meta.get("entities") or []
+    if not isinstance(entities, list):
+        problems.append(f"{where}: data.{META_KEY}.entities must be a list, got "
+                        f"{_json_type(entities)}")
+        entities = []
+    entity_ids = {e["id"] for e in entities
+                  if isinstance(e, dict) and isinstance(e.get("id"), str)}
     ids = _quote_ids(sorted(quotes_by_rid, key=lambda r: (quotes_by_rid[r]["start"],
                                                           quotes_by_rid[r]["end"], r)))
     quotes = []
@@ -403,7 +448,9 @@ def _assemble(meta: dict[str, Any], text: str, quotes: list[dict[str, Any]]) -> 
             ann = meta.get("annotation")
             ann = dict(ann) if isinstance(ann, dict) else {}
             ann.setdefault("guidelines", "")
-            ann["annotators"] = list(ann.get("annotators") or [])
+            raw = ann.get("annotators")
+            # a list is copied; anything else is left for the validator to report
+            ann["annotators"] = [] if raw is None else list(raw) if isinstance(raw, list) else raw
             ann.setdefault("notes", None)
             out[name] = ann
         else:
