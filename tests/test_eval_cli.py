@@ -67,9 +67,25 @@ def test_invalid_gold_exit_1(run_cli):
 
 @pytest.mark.parametrize("args", [
     ("--task", "quote"), ("--format", "xml"), ("--match", "fuzzy"), ("--bootstrap", "-1"),
+    ("--bootstrap", "99999999999999999999"), ("--bootstrap", "100001"),
+    ("--seed", "-1", "--bootstrap", "10"),
 ])
 def test_usage_errors_exit_2(run_cli, args):
-    assert run_cli("evaluate", GOLD, PRED, *args).exit_code == 2
+    r = run_cli("evaluate", GOLD, PRED, *args)
+    assert r.exit_code == 2 and "Traceback" not in r.stderr and args[0] in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("args", [("--bootstrap", "100001"), ("--seed", "-1", "-b", "10")])
+def test_agreement_usage_errors_exit_2(run_cli, args):
+    r = run_cli("agreement", GOLD, GOLD, *args)
+    assert r.exit_code == 2 and args[0] in r.stderr, r.stderr
+
+
+def test_library_refuses_a_negative_seed():
+    from quotestance.evaluation import evaluate_articles
+
+    with pytest.raises(ValueError, match="The 'seed' parameter must be an integer >= 0"):
+        evaluate_articles([], [], bootstrap=10, seed=-1)
 
 
 def test_missing_files_exit_2(run_cli, tmp_path):

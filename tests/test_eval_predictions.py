@@ -96,6 +96,24 @@ def test_malformed_quotes(gold, tmp_path, quote, needle):
         e.value.messages
 
 
+@pytest.mark.parametrize("extra, needle", [
+    ({"entities": "e1"}, "'entities' must be an array, got string"),
+    ({"targets": {"t1": "x"}}, "'targets' must be an array, got object"),
+    ({"entities": [{"id": "e1"}]}, "entities[0]: expected an object with string 'id' and 'name'"),
+    ({"targets": [{"id": "t1", "name": 3}]},
+     "targets[0]: expected an object with string 'id' and 'name'"),
+    ({"entities": [{"id": "e1", "name": "A", "aliases": "B"}]},
+     "entities[0]: 'aliases' must be strings, 'kb_id' a string or null"),
+    ({"entities": [{"id": "e1", "name": "A", "kb_id": 7}]}, "entities[0]: 'aliases' must"),
+])
+def test_malformed_own_entity_and_target_lists(tmp_path, extra, needle):
+    f = write_jsonl(tmp_path / "p.jsonl", [{"id": "qs-walk1", "quotes": [], **extra}])
+    with pytest.raises(PredictionError) as e:
+        load_predictions(f)
+    [m] = e.value.messages
+    assert m.startswith(f"{f}:1: article 'qs-walk1'") and needle in m, m
+
+
 def test_bad_json_and_missing_quotes(tmp_path):
     f = tmp_path / "p.jsonl"
     f.write_text('{"id": "a", "quotes": []}\n{"id": "b"\n{"id": "c"}\n[1]\n', encoding="utf-8")
@@ -105,6 +123,32 @@ def test_bad_json_and_missing_quotes(tmp_path):
     assert m[0].startswith(f"{f}:2: error json.invalid")
     assert any(x.startswith(f"{f}:3:") and "missing field 'quotes'" in x for x in m)
     assert any(x.startswith(f"{f}:4:") and "expected a JSON object" in x for x in m)
+
+
+def test_duplicate_keys_are_errors(tmp_path):
+    f = tmp_path / "p.jsonl"
+    f.write_text('{"id": "a", "quotes": []}\n'
+                 '{"id": "b", "quotes": [], "quotes": [{"start": 0, "end": 4}]}\n'
+                 '{"id": "c", "quotes": [{"start": 0, "end": 4, "end": 9}]}\n', encoding="utf-8")
+    with pytest.raises(PredictionError) as e:
+        load_predictions(f)
+    m = e.value.messages
+    assert len(m) == 2
+    assert m[0].startswith(f"{f}:2: error json.duplicate-key: key 'quotes' appears twice")
+    assert m[1].startswith(f"{f}:3: error json.duplicate-key: key 'end' appears twice")
+
+
+def test_two_own_targets_mapping_to_one_gold_target_are_refused(gold):
+    own = [{"id": "a", "name": "the tariff deal"}, {"id": "b", "name": "The Tariff  Deal"}]
+    pred = [{"id": "qs-walk1", "targets": own, "quotes": [
+        _q(gold, 0, stances=[{"target": "a", "label": "favor"}]),
+        _q(gold, 1, stances=[{"target": "a", "label": "against"},
+                             {"target": "b", "label": "against"}])]}]
+    with pytest.raises(PredictionError) as e:
+        evaluate_articles(gold, pred)
+    assert e.value.messages == [
+        "<predictions>:1: article 'qs-walk1' quotes[1]: stance targets 'a' and 'b' both map to "
+        "gold target 't1' (by name 'The Tariff  Deal'); give one stance per target"]
 
 
 def test_unknown_speaker_and_target_ids(gold, tmp_path):

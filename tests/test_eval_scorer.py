@@ -128,6 +128,54 @@ def test_scores_lie_in_unit_interval(seed, match):
     assert all(0.0 <= v <= 1.0 for v in res.scores.values())
 
 
+OWN_NAMES = ("first", "First", "second", " SECOND ", "third")  # "third" is no gold target
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=seeds, data=st.data())
+def test_own_target_lists_with_duplicate_names_never_score_outside_unit_interval(seed, data):
+    """A prediction with its own ``targets`` list (names repeated, so that two of its targets
+    map to one gold target) either is refused for stancing one gold target twice in a quote,
+    or scores in [0, 1]: a gold (quote, target) pair is never counted twice."""
+    from quotestance.evaluation import PredictionError
+    from quotestance.evaluation.predictions import norm_name
+
+    rnd = random.Random(seed)
+    gold = corpus(seed)
+    pred = []
+    twice = False
+    for a in gold:
+        p = perturb(rnd, a)
+        names = data.draw(st.lists(st.sampled_from(OWN_NAMES), min_size=1, max_size=4))
+        p["targets"] = [{"id": f"y{k}", "name": n} for k, n in enumerate(names)]
+        for q in p["quotes"]:
+            ids = data.draw(st.lists(st.integers(0, len(names) - 1), unique=True, max_size=3))
+            q["stances"] = [{"target": f"y{k}", "label": data.draw(st.sampled_from(LABELS))}
+                            for k in ids]
+            mapped = [norm_name(names[k]) for k in ids if norm_name(names[k]) != "third"]
+            twice |= len(mapped) != len(set(mapped))
+        pred.append(p)
+    try:
+        res = evaluate_articles(gold, pred)
+    except PredictionError as e:
+        assert twice, e.messages
+        assert all("map to gold target" in m for m in e.messages), e.messages
+        return
+    assert not twice
+    assert all(0.0 <= v <= 1.0 for v in res.scores.values()), res.scores
+    assert res.counts.get("e2e.tp", 0) <= min(res.counts.get("e2e.gold", 0),
+                                               res.counts.get("e2e.pred", 0))
+
+
+def test_a_gold_pair_counts_once_even_if_a_quote_repeats_a_target():
+    from quotestance.evaluation.counts import QuoteView, article_stats
+
+    g = [QuoteView(0, 5, "direct", "e1", (("t1", "favor"),))]
+    p = [QuoteView(0, 5, "direct", "e1", (("t1", "favor"), ("t1", "favor")))]
+    c = article_stats("abcde fgh", g, p, {"t1": "trade"})
+    assert c["e2e.tp"] == 1 and c["e2e.gold"] == 1
+
+
 def test_layers_a_task_does_not_need_may_be_absent():
     gold = corpus(7)
     spans_only = [{"id": a["id"], "quotes": [{"start": q["start"], "end": q["end"]}
@@ -248,3 +296,16 @@ def test_agreement_scores_only_common_articles_and_maps_entities():
     # table A x B: favor/favor 2, against/against 1, neutral/against 1
     # po = 3/4; pe = (2*2 + 1*2 + 1*0)/16 = 6/16; kappa = (12/16 - 6/16) / (10/16) = 0.6
     assert res.scores["agreement.stance.kappa"] == pytest.approx(0.6)
+
+
+def test_agreement_counts_b_stances_on_quotes_a_did_not_mark():
+    a = _seed_gold()
+    b = copy.deepcopy(a)
+    del b[0]["quotes"][0]                                   # q1 (one stance) only in A
+    b[0]["quotes"][0]["stances"].append({"target": "t2", "label": "neutral"})  # extra on q2
+    b[0]["quotes"].append({"start": 0, "end": 20, "type": "direct", "speaker": None,
+                           "stances": [{"target": "t1", "label": "favor"},
+                                       {"target": "t2", "label": "against"}]})  # not in A
+    c = agreement_articles(a, b).breakdown["agreement.counts"]
+    assert (c["quotes.a"], c["quotes.b"], c["quotes.both_exact"]) == (4, 4, 3)
+    assert (c["stance.pairs_both"], c["stance.only_a"], c["stance.only_b"]) == (3, 1, 3)

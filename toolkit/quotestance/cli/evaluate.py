@@ -13,6 +13,8 @@ from .common import EXIT_FINDINGS, FORMATS, check_choice, emit, fail, log
 
 TASK_CHOICES = ("quotes", "speakers", "stance", "e2e", "all")
 DEFAULT_COMPARE_SAMPLES = 1000
+MAX_BOOTSTRAP = 100_000
+"""Upper bound of --bootstrap: more samples add nothing to an interval and would run for days."""
 
 
 def register(app: typer.Typer) -> None:
@@ -145,10 +147,10 @@ def evaluate(
                              help="quotes, speakers, stance, e2e or all (comma-separated list "
                                   "allowed)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
-    bootstrap: int = typer.Option(0, "--bootstrap", "-b", min=0,
+    bootstrap: int = typer.Option(0, "--bootstrap", "-b", min=0, max=MAX_BOOTSTRAP,
                                   help="Bootstrap samples for 95% confidence intervals "
                                        "(resampling articles); 0 = none."),
-    seed: int = typer.Option(12345, "--seed", help="Seed of the bootstrap."),
+    seed: int = typer.Option(12345, "--seed", min=0, help="Seed of the bootstrap."),
     compare: Optional[Path] = typer.Option(None, "--compare",
                                            help="A second prediction file: paired bootstrap "
                                                 "test of PRED against it."),
@@ -218,9 +220,9 @@ def agreement(
     a: Path = typer.Argument(..., help="Annotator A's articles (JSONL, the article format)."),
     b: Path = typer.Argument(..., help="Annotator B's articles (JSONL) of the same texts."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, json or markdown."),
-    bootstrap: int = typer.Option(0, "--bootstrap", "-b", min=0,
+    bootstrap: int = typer.Option(0, "--bootstrap", "-b", min=0, max=MAX_BOOTSTRAP,
                                   help="Bootstrap samples for confidence intervals; 0 = none."),
-    seed: int = typer.Option(12345, "--seed", help="Seed of the bootstrap."),
+    seed: int = typer.Option(12345, "--seed", min=0, help="Seed of the bootstrap."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the result here instead of stdout."),
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .matching import canonical_order, match_exact, match_overlap, prepare_sides
 from .metrics import NONE
+from ..validate import _short
 from .predictions import UNRESOLVED, GoldIndex, PredictedArticle
 
 TASKS = ("quotes", "speakers", "stance", "e2e")
@@ -94,13 +95,21 @@ def resolve(pred: PredictedArticle, gold: dict[str, Any], errors: list[str],
                               "); use 'speaker_name' for a free-text name")
                 continue
         stances = []
+        own: dict[str, str] = {}  # gold target -> the prediction's own target mapped to it
         for t, lab in q.stances:
             if tgts is not None:
                 if t not in tgts:
                     errors.append(f"{jp}: stance target {t!r} is not in the prediction's own "
                                   "'targets' list")
                     continue
-                stances.append((index.target_for(tgts[t]), lab))
+                gt = index.target_for(tgts[t])
+                if gt != UNRESOLVED and gt in own:
+                    errors.append(f"{jp}: stance targets {own[gt]!r} and {t!r} both map to gold "
+                                  f"target {gt!r} (by name {_short(tgts[t])}); give one stance "
+                                  "per target")
+                    continue
+                own[gt] = t
+                stances.append((gt, lab))
             elif t in index.target_ids:
                 stances.append((t, lab))
             else:
@@ -109,11 +118,6 @@ def resolve(pred: PredictedArticle, gold: dict[str, Any], errors: list[str],
                               ")")
         out.append(QuoteView(q.start, q.end, q.type, speaker, tuple(sorted(stances))))
     return out if len(errors) == n0 else []
-
-
-def _short(v: str, n: int = 40) -> str:
-    s = repr(v)
-    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
@@ -151,14 +155,17 @@ def article_stats(text: str, gold: list[QuoteView], pred: list[QuoteView],
                 out[f"stance.cm[{lab},{p}]"] += 1
                 out[f"stance.cm@{categories.get(t, UNCATEGORISED)}[{lab},{p}]"] += 1
             out["stance.extra"] += sum(1 for t in ps if t not in gs)
+        paired = set(by_gold.values())
+        out["stance.pred_unpaired"] += sum(len(p.stances) for i, p in enumerate(pred)
+                                           if i not in paired)
     if "e2e" in tasks:
         out["e2e.gold"] += sum(len(g.stances) for g in gold)
         out["e2e.pred"] += sum(len(p.stances) for p in pred)
         tp = 0
         for i, j in pairs:
             if pred[i].speaker == gold[j].speaker:
-                gs = dict(gold[j].stances)
-                tp += sum(1 for t, lab in pred[i].stances if gs.get(t) == lab)
+                ps = set(pred[i].stances)  # each gold (quote, target) pair counts at most once
+                tp += sum(1 for s in gold[j].stances if s in ps)
         out["e2e.tp"] += tp
     return {k: v for k, v in out.items() if v}
 

@@ -73,6 +73,18 @@ def f_avg_from_confusion(cm: Confusion, classes: Sequence[str] = ("favor", "agai
     return _mean_defined(class_f1(cm, c) for c in classes)
 
 
+def f_avg_by_group_from_confusions(tables: Iterable[Confusion],
+                                   classes: Sequence[str] = ("favor", "against")) -> float:
+    """Mean over groups (one table each) of each group's own F_avg; groups where every class
+    is undefined are left out. Not the SemEval measure; reported under a different name."""
+    vals = []
+    for cm in tables:
+        fs = [class_f1(cm, c) for c in classes]
+        if any(f is not None for f in fs):
+            vals.append(_mean_defined(fs))
+    return sum(vals) / len(vals) if vals else 0.0
+
+
 def accuracy_from_confusion(cm: Confusion) -> float:
     total = sum(cm.values())
     return safe_div(sum(n for (g, p), n in cm.items() if g == p), total)
@@ -141,12 +153,7 @@ def f_avg_by_group(y_true: Sequence[str], y_pred: Sequence[str], groups: Sequenc
     for g, p, k in zip(y_true, y_pred, groups, strict=True):
         cm = by.setdefault(k, {})
         cm[g, p] = cm.get((g, p), 0) + 1
-    vals = []
-    for cm in by.values():
-        fs = [class_f1(cm, c) for c in classes]
-        if any(f is not None for f in fs):
-            vals.append(_mean_defined(fs))
-    return sum(vals) / len(vals) if vals else 0.0
+    return f_avg_by_group_from_confusions(by.values(), classes)
 
 
 def accuracy(y_true: Sequence[str], y_pred: Sequence[str]) -> float:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..labels import QUOTE_TYPES, STANCE_LABELS
+from ..validate import _JSON_TYPE
 
 ARTICLE_FIELDS = frozenset(("id", "text", "title", "outlet", "published", "language", "url",
                             "source_id", "provenance", "split", "genre", "entities", "targets",
@@ -74,8 +75,7 @@ class PredictedArticle:
 
 
 def _type_name(v: Any) -> str:
-    return {str: "string", int: "integer", float: "number", bool: "boolean", list: "array",
-            dict: "object", type(None): "null"}.get(type(v), type(v).__name__)
+    return _JSON_TYPE.get(type(v), type(v).__name__)
 
 
 def parse_prediction(obj: Any, path: str, line: int, errors: list[str]
@@ -108,8 +108,8 @@ def parse_prediction(obj: Any, path: str, line: int, errors: list[str]
     if type(quotes_raw) is not list:
         err(f"article {aid!r}: 'quotes' must be an array, got {_type_name(quotes_raw)}")
         return None
-    entities = _parse_entities(obj.get("entities"), aid, err)
-    targets = _parse_targets(obj.get("targets"), aid, err)
+    entities = _parse_list(obj.get("entities"), "entities", aid, err, _entity)
+    targets = _parse_list(obj.get("targets"), "targets", aid, err, _target)
     quotes = []
     for k, q in enumerate(quotes_raw):
         pq = _parse_quote(q, f"article {aid!r} quotes[{k}]", err)
@@ -184,41 +184,39 @@ def _parse_quote(q: Any, jp: str, err) -> PredictedQuote | None:
     return PredictedQuote(start, end, text, qtype, speaker, name, tuple(stances))
 
 
-def _parse_entities(raw: Any, aid: str, err):
+def _parse_list(raw: Any, field: str, aid: str, err, item):
+    """A prediction's own ``entities`` or ``targets`` list (None when absent or empty): every
+    element an object with string ``id`` and ``name``, then ``item(obj)`` gives its tuple, or a
+    message when the element's other fields are wrong."""
     if raw is None or raw == []:
         return None
     if type(raw) is not list:
-        err(f"article {aid!r}: 'entities' must be an array, got {_type_name(raw)}")
+        err(f"article {aid!r}: {field!r} must be an array, got {_type_name(raw)}")
         return None
     out = []
     for k, e in enumerate(raw):
         if type(e) is not dict or type(e.get("id")) is not str or type(e.get("name")) is not str:
-            err(f"article {aid!r} entities[{k}]: expected an object with string 'id' and 'name'")
+            err(f"article {aid!r} {field}[{k}]: expected an object with string 'id' and 'name'")
             continue
-        aliases = e.get("aliases") or []
-        kb = e.get("kb_id")
-        if type(aliases) is not list or any(type(a) is not str for a in aliases) or \
-                (kb is not None and type(kb) is not str):
-            err(f"article {aid!r} entities[{k}]: 'aliases' must be strings, 'kb_id' a string "
-                "or null")
+        r = item(e)
+        if type(r) is str:
+            err(f"article {aid!r} {field}[{k}]: {r}")
             continue
-        out.append((e["id"], e["name"], tuple(aliases), kb))
+        out.append(r)
     return tuple(out)
 
 
-def _parse_targets(raw: Any, aid: str, err):
-    if raw is None or raw == []:
-        return None
-    if type(raw) is not list:
-        err(f"article {aid!r}: 'targets' must be an array, got {_type_name(raw)}")
-        return None
-    out = []
-    for k, t in enumerate(raw):
-        if type(t) is not dict or type(t.get("id")) is not str or type(t.get("name")) is not str:
-            err(f"article {aid!r} targets[{k}]: expected an object with string 'id' and 'name'")
-            continue
-        out.append((t["id"], t["name"]))
-    return tuple(out)
+def _entity(e: dict) -> tuple | str:
+    aliases = e.get("aliases") or []
+    kb = e.get("kb_id")
+    if type(aliases) is not list or any(type(a) is not str for a in aliases) or \
+            (kb is not None and type(kb) is not str):
+        return "'aliases' must be strings, 'kb_id' a string or null"
+    return (e["id"], e["name"], tuple(aliases), kb)
+
+
+def _target(t: dict) -> tuple:
+    return (t["id"], t["name"])
 
 
 def iter_predictions(objs: Iterable[Any], path: str = "<predictions>",
@@ -251,7 +249,7 @@ def paused_gc() -> Iterator[None]:
 
 def load_predictions(path: str | os.PathLike[str]) -> list[PredictedArticle]:
     """Parse a prediction JSONL file; raise ``PredictionError`` listing every ``path:line``
-    problem (bad JSON, bad fields, duplicate article ids)."""
+    problem (bad JSON, duplicate keys, bad fields, duplicate article ids)."""
     from ..incidents import Incident
     from ..jsonl import read_lines
 
@@ -259,7 +257,7 @@ def load_predictions(path: str | os.PathLike[str]) -> list[PredictedArticle]:
     errors: list[str] = []
     out: list[PredictedArticle] = []
     with paused_gc():
-        for ln in read_lines(path, incidents, strict_json=False):
+        for ln in read_lines(path, incidents, strict_json=True):
             p = parse_prediction(ln.obj, ln.path, ln.lineno, errors)
             if p is not None:
                 out.append(p)

@@ -53,7 +53,8 @@ class _Rows:
         return m
 
 
-def _check(tasks: tuple[str, ...], match: str, bootstrap: int, confidence: float) -> None:
+def _check(tasks: tuple[str, ...], match: str, bootstrap: int, confidence: float,
+           seed: int) -> None:
     bad = [t for t in tasks if t not in TASKS]
     if bad or not tasks:
         raise ValueError(f"The 'tasks' parameter must be a non-empty subset of {set(TASKS)}. "
@@ -66,6 +67,8 @@ def _check(tasks: tuple[str, ...], match: str, bootstrap: int, confidence: float
                          f"Got {bootstrap!r} instead.")
     if not 0 < confidence < 1:
         raise ValueError(f"The 'confidence' parameter must be in (0, 1). Got {confidence!r}.")
+    if type(seed) is not int or seed < 0:
+        raise ValueError(f"The 'seed' parameter must be an integer >= 0. Got {seed!r} instead.")
 
 
 def _parse(pred: Iterable[Any], errors: list[str]) -> dict[str, PredictedArticle]:
@@ -206,7 +209,7 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
     from .. import __version__
 
     tasks = (tasks,) if isinstance(tasks, str) else tuple(tasks)
-    _check(tasks, match, bootstrap, confidence)
+    _check(tasks, match, bootstrap, confidence, seed)
     tasks = tuple(t for t in TASKS if t in tasks)
     if compare is not None and not bootstrap:
         raise ValueError("comparing two systems needs bootstrap samples: set 'bootstrap' > 0 "
@@ -262,7 +265,7 @@ def agreement_articles(a: Iterable[dict[str, Any]], b: Iterable[Any], *, bootstr
     from .. import __version__
 
     tasks = ("quotes", "speakers", "stance")
-    _check(tasks, "exact", bootstrap, confidence)
+    _check(tasks, "exact", bootstrap, confidence, seed)
     errors: list[str] = []
     with paused_gc():
         index = _parse(b, errors)

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 
 from ..labels import QUOTE_TYPES, STANCE_LABELS
 from .metrics import (NONE, accuracy_from_confusion, alpha_nominal_from_confusion, class_counts,
-                      class_f1, f_avg_from_confusion, kappa_from_confusion,
-                      macro_f1_from_confusion, prf, safe_div)
+                      class_f1, f_avg_by_group_from_confusions, f_avg_from_confusion,
+                      kappa_from_confusion, macro_f1_from_confusion, prf, safe_div)
 
 Totals = Mapping[str, float]
 PRED_LABELS = (*STANCE_LABELS, NONE)
@@ -44,16 +44,6 @@ def _put_prf(out: dict[str, float], prefix: str, tp: float, n_pred: float, n_gol
     out[f"{prefix}.p"], out[f"{prefix}.r"], out[f"{prefix}.f1"] = p, r, f
 
 
-def f_avg_by_category(by_cat: Mapping[str, Mapping[tuple[str, str], float]]) -> float:
-    vals = []
-    for cm in by_cat.values():
-        fs = [class_f1(cm, c) for c in ("favor", "against")]
-        fs = [f for f in fs if f is not None]
-        if fs:
-            vals.append(sum(fs) / len(fs))
-    return sum(vals) / len(vals) if vals else 0.0
-
-
 def flat_scores(t: Totals, tasks: tuple[str, ...]) -> dict[str, float]:
     """The flat score dict (``EvaluationResult.scores``) of the given tasks."""
     out: dict[str, float] = {}
@@ -76,7 +66,7 @@ def flat_scores(t: Totals, tasks: tuple[str, ...]) -> dict[str, float]:
         out["stance.macro_f1"] = macro_f1_from_confusion(pooled, STANCE_LABELS)
         out["stance.accuracy"] = accuracy_from_confusion(pooled)
         out["stance.f_avg_pooled"] = f_avg_from_confusion(pooled)
-        out["stance.f_avg_by_category"] = f_avg_by_category(by_cat)
+        out["stance.f_avg_by_category"] = f_avg_by_group_from_confusions(by_cat.values())
     if "e2e" in tasks:
         _put_prf(out, "e2e", _g(t, "e2e.tp"), _g(t, "e2e.pred"), _g(t, "e2e.gold"))
     return out
@@ -105,7 +95,7 @@ def agreement_counts(t: Totals) -> dict[str, int]:
             "speakers.agree": _g(t, "speakers.correct"),
             "stance.pairs_both": sum(v for (g, p), v in pooled.items() if p != NONE),
             "stance.only_a": sum(v for (g, p), v in pooled.items() if p == NONE),
-            "stance.only_b": _g(t, "stance.extra")}
+            "stance.only_b": _g(t, "stance.extra") + _g(t, "stance.pred_unpaired")}
     return {k: int(v) for k, v in raw.items()}
 
 
