@@ -102,6 +102,40 @@ def test_cli_report(tmp_path, run_cli, evaluation):
     assert run_cli("report", tmp_path / "missing.json").exit_code == 2
 
 
+@pytest.mark.parametrize("doc, says", [
+    ({"scores": {"a": 0.5}, "confusion": {"favor": {"favor": "x"}}},
+     "confusion.favor.favor: a confusion-matrix cell must be a number, got 'x'"),
+    ({"scores": {"a": 0.5}, "confusion": {"labels": ["a"], "matrix": [[-1]]}},
+     "confusion.matrix[0][0]: a confusion-matrix cell must be >= 0"),
+    ({"results": [{"scores": {"a": 1e400}}]}, "results[0].scores.a: expected a finite number"),
+    ({"scores": {"a": 0.5}, "by_category": {"c": float("nan")}},
+     "by_category.c: expected a finite number"),
+    ({"schema": "quotestance-benchmark/1",
+      "leaderboards": {"quotes": [{"system": "s", "scores": {"f1": 10**400}}]}},
+     "leaderboards.quotes[0].scores.f1: expected a finite number"),
+])
+def test_malformed_results_raise_an_error_naming_the_place(doc, says):
+    from quotestance.views.report import ResultsError
+
+    with pytest.raises(ResultsError) as e:
+        find_entries(doc)
+    assert str(e.value).startswith(says)
+
+
+@pytest.mark.parametrize("body, says", [
+    ('{"scores":{"a":0.5},"confusion":{"favor":{"favor":"x"}}}',
+     "r.json: confusion.favor.favor: a confusion-matrix cell must be a number, got 'x'"),
+    ('{"scores":{"a":NaN}}', "r.json: not a JSON document: NaN is not a JSON number"),
+    ('{"scores":{"a":1e400}}', "r.json: scores.a: expected a finite number, got inf"),
+])
+def test_cli_report_refuses_malformed_results_with_exit_1(tmp_path, run_cli, body, says):
+    res = tmp_path / "r.json"
+    res.write_text(body, "utf-8")
+    r = run_cli("report", res, "-o", tmp_path / "r.html")
+    assert r.exit_code == 1 and says in r.stderr, r.output
+    assert "Traceback" not in r.output and not (tmp_path / "r.html").exists()
+
+
 def test_benchmark_output_uses_its_leaderboards_and_primary_metrics():
     """tests/fixtures/views/benchmark_results.json: real `quotestance benchmark --output`
     (trained on the interchange fixtures, scored on the seed article)."""

@@ -159,18 +159,25 @@ def report(
     Entries without a system name (evaluate output) are named after their file.
     """
     from ..views import find_entries, render_entries
+    from ..views.report import ResultsError
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number")
 
     entries = []
     for path in results:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"), parse_constant=no_constant)
         except FileNotFoundError:
             fail(f"{path}: no such file")
         except IsADirectoryError:
             fail(f"{path}: is a directory, expected a JSON file")
         except (UnicodeDecodeError, ValueError) as e:
             fail(f"{path}: not a JSON document: {e}", EXIT_FINDINGS)
-        found = find_entries(data, default_system=path.stem)
+        try:
+            found = find_entries(data, default_system=path.stem)
+        except ResultsError as e:
+            fail(f"{path}: {e}", EXIT_FINDINGS)
         if not found:
             log(f"warning: {path}: no score entries found (objects with a 'scores' field)")
         entries += found

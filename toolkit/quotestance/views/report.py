@@ -8,10 +8,14 @@ the nearest enclosing one, its task its ``task`` field (or the enclosing key), a
 signature its ``signature`` field (or ``signatures``). Confusion matrices are objects under a
 key containing ``confusion``; per-category breakdowns are objects under ``by_category`` or
 ``per_category``.
+
+Numbers must be finite, and confusion-matrix cells numbers >= 0; anything else raises
+``ResultsError`` naming the place in the document (``confusion.favor.against: ...``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +37,33 @@ CATEGORY_KEYS = ("by_category", "per_category")
 CATEGORY_METRICS = ("f_avg", "macro_f1", "f1", "typed.f1", "exact.f1", "accuracy", "exact.r")
 
 
+class ResultsError(ValueError):
+    """A results document the page cannot draw; the text is ``where: what``."""
+
+
+def _where(path: str, key: Any) -> str:
+    return f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}" if path else str(key)
+
+
+def _finite(v: Any, where: str) -> float:
+    try:
+        f = float(v)
+    except OverflowError:
+        f = math.inf
+    if not math.isfinite(f):
+        raise ResultsError(f"{where}: expected a finite number, got {v!r}")
+    return f
+
+
+def _cell(v: Any, where: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ResultsError(f"{where}: a confusion-matrix cell must be a number, got {v!r}")
+    f = _finite(v, where)
+    if f < 0:
+        raise ResultsError(f"{where}: a confusion-matrix cell must be >= 0, got {v!r}")
+    return f
+
+
 @dataclass
 class Entry:
     system: str
@@ -44,16 +75,18 @@ class Entry:
     primary: str | None = None
 
 
-def _flatten(d: Mapping[str, Any], prefix: str = "") -> dict[str, float]:
+def _flatten(d: Mapping[str, Any], prefix: str = "", where: str = "") -> dict[str, float]:
+    """Numbers of a nested mapping under dotted keys (other values are skipped); a number
+    that is not finite raises ``ResultsError``."""
     out: dict[str, float] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
         if isinstance(v, bool):
             continue
         if isinstance(v, (int, float)):
-            out[key] = float(v)
+            out[key] = _finite(v, _where(where, k))
         elif isinstance(v, Mapping):
-            out.update(_flatten(v, key + "."))
+            out.update(_flatten(v, key + ".", _where(where, k)))
     return out
 
 
@@ -75,15 +108,16 @@ def benchmark_entries(obj: Mapping[str, Any]) -> list[Entry]:
     out = []
     primary = obj.get("primary") if isinstance(obj.get("primary"), Mapping) else {}
     for task, rows in obj["leaderboards"].items():
-        for r in rows if isinstance(rows, list) else ():
+        for n, r in enumerate(rows if isinstance(rows, list) else ()):
             if not isinstance(r, Mapping) or not isinstance(r.get("scores"), Mapping):
                 continue
+            where = f"leaderboards.{task}[{n}].scores"
             name = str(r.get("system", "(system)"))
             if r.get("setting") not in (None, task):
                 name += f" ({r['setting']} setting)"
             # keys without the task's own prefix, as in a split evaluate result
             strip = (lambda k, t=f"{task}.": k[len(t):] if k.startswith(t) else k)
-            scores = {strip(k): v for k, v in _flatten(r["scores"]).items()}
+            scores = {strip(k): v for k, v in _flatten(r["scores"], where=where).items()}
             pk = primary.get(task)
             out.append(Entry(name, str(task), scores, str(r.get("signature") or ""),
                              primary=strip(pk) if isinstance(pk, str) else None))
@@ -97,10 +131,10 @@ def find_entries(obj: Any, default_system: str = "(system)") -> list[Entry]:
         return benchmark_entries(obj)
     out: list[Entry] = []
 
-    def walk(o: Any, system: str, task: str, key: str) -> None:
+    def walk(o: Any, system: str, task: str, key: str, where: str) -> None:
         if isinstance(o, list):
-            for x in o:
-                walk(x, system, task, key)
+            for n, x in enumerate(o):
+                walk(x, system, task, key, _where(where, n))
             return
         if not isinstance(o, Mapping):
             return
@@ -109,15 +143,16 @@ def find_entries(obj: Any, default_system: str = "(system)") -> list[Entry]:
         task_name = o["task"] if isinstance(o.get("task"), str) else task
         if isinstance(o.get("scores"), Mapping):
             e = Entry(sys_name or default_system, task_name or key or "(task)",
-                      _flatten(o["scores"]), _signature(o))
-            _collect_extras(o, e, "")
+                      _flatten(o["scores"], where=_where(where, "scores")), _signature(o))
+            _collect_extras(o, e, "", where)
             out.extend(_split_tasks(e, o.get("signatures")))
             return
         for k, v in o.items():
             if isinstance(v, (Mapping, list)):
-                walk(v, sys_name, task_name, k if not task_name else task_name)
+                walk(v, sys_name, task_name, k if not task_name else task_name,
+                     _where(where, k))
 
-    walk(obj, "", "", "")
+    walk(obj, "", "", "", "")
     return out
 
 
@@ -141,17 +176,20 @@ def _split_tasks(e: Entry, sigs: Any) -> list[Entry]:
     return out
 
 
-def _collect_extras(o: Mapping[str, Any], e: Entry, path: str) -> None:
+def _collect_extras(o: Mapping[str, Any], e: Entry, path: str, where: str) -> None:
     for k, v in o.items():
         if not isinstance(v, Mapping):
             continue
         p = f"{path}{k}"
+        w = _where(where, k)
         if "confusion" in k.lower():
+            _matrix(v, w)  # check the cells now, to say where a bad one is
             e.confusion.append((p, dict(v)))
         elif k in CATEGORY_KEYS or "by_" in k:
+            _category_items(v, None, w)
             e.categories.append((p, dict(v)))
         elif k != "scores":
-            _collect_extras(v, e, p + ".")
+            _collect_extras(v, e, p + ".", w)
 
 
 def primary_metric(entries: list[Entry], task: str = "") -> str | None:
@@ -170,29 +208,34 @@ def primary_metric(entries: list[Entry], task: str = "") -> str | None:
     return min(keys) if keys else None
 
 
-def _matrix(d: Mapping[str, Any]) -> tuple[list[str], list[str], list[list[float]]] | None:
-    """A confusion matrix as (rows, cols, values) from {labels, matrix} or {gold: {pred: n}}."""
+def _matrix(d: Mapping[str, Any], where: str = "confusion"
+            ) -> tuple[list[str], list[str], list[list[float]]] | None:
+    """A confusion matrix as (rows, cols, values) from {labels, matrix} or {gold: {pred: n}};
+    a cell that is not a finite number >= 0 raises ``ResultsError``."""
     labels, m = d.get("labels"), d.get("matrix")
     if isinstance(labels, list) and isinstance(m, list) and all(isinstance(r, list) for r in m):
         cols = next((d[k] for k in ("pred_labels", "predicted_labels") if
                      isinstance(d.get(k), list)), labels)
         return [str(x) for x in labels], [str(x) for x in cols], \
-            [[float(x) if isinstance(x, (int, float)) else 0.0 for x in r] for r in m]
+            [[_cell(x, f"{where}.matrix[{i}][{j}]") for j, x in enumerate(r)]
+             for i, r in enumerate(m)]
     if d and all(isinstance(v, Mapping) for v in d.values()):
         rows = [str(k) for k in d]
         cols = list(dict.fromkeys(str(c) for v in d.values() for c in v))
-        return rows, cols, [[float(d[r].get(c, 0) or 0) for c in cols] for r in rows]
+        return rows, cols, [[_cell(d[r][c], _where(_where(where, r), c)) if c in d[r] else 0.0
+                             for c in cols] for r in rows]
     return None
 
 
-def _category_items(d: Mapping[str, Any], metric_hint: str | None) -> tuple[str, list]:
+def _category_items(d: Mapping[str, Any], metric_hint: str | None,
+                    where: str = "by_category") -> tuple[str, list]:
     items = []
     name = ""
     for cat, v in d.items():
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            items.append((cat, float(v)))
+            items.append((cat, _finite(v, _where(where, cat))))
         elif isinstance(v, Mapping):
-            flat = _flatten(v)
+            flat = _flatten(v, where=_where(where, cat))
             key = next((k for k in CATEGORY_METRICS if k in flat), None)
             key = key or next((k for k in flat if k.endswith("f1")), None)
             key = key or next((k for k in flat if 0 <= flat[k] <= 1), None)
