@@ -83,6 +83,43 @@ def test_header_naming_another_system_or_format_is_refused(tmp_path, corpus):
         load_model(bad)
 
 
+def _crafted(path: Path, system: str, params, state) -> Path:
+    """A model file with a hand-made header (what an attacker or a broken tool could write)."""
+    meta = {"format": "quotestance-model", "format_version": 1, "system": system,
+            "params": params, "state": state}
+    np.savez(path, __meta__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    return path
+
+
+@pytest.mark.parametrize("system, params, state, says", [
+    ("tfidf-stance", 5, {}, "the model's 'params' must be an object of settings, got 5"),
+    ("tfidf-stance", ["C"], {}, "the model's 'params' must be an object"),
+    ("tfidf-stance", {"C": "x"}, {}, "setting 'C' of system 'tfidf-stance' is 'x'"),
+    ("tfidf-stance", {"C": [1]}, {}, "setting 'C' of system 'tfidf-stance' is [1]"),
+    ("majority-stance", {}, [1], "the model's 'state' must be an object, got [1]"),
+    ("majority-stance", {}, {"default": "favor", "labels": 5},
+     "the model state does not fit system 'majority-stance' (AttributeError"),
+    ("pipeline", {}, {"step0": {"params": 5, "state": {}}},
+     "the model state does not fit system 'pipeline' (AttributeError"),
+])
+def test_crafted_header_is_refused_with_a_message_naming_the_file(tmp_path, system, params,
+                                                                   state, says):
+    p = _crafted(tmp_path / "m.npz", system, params, state)
+    with pytest.raises(ModelFileError) as e:
+        load_model(p)
+    assert str(e.value).startswith(f"{p}: {says}")
+
+
+def test_cli_predict_with_a_crafted_model_exits_1_without_traceback(tmp_path, run_cli):
+    p = _crafted(tmp_path / "m5.npz", "tfidf-stance", 5, {})
+    inp = tmp_path / "in.jsonl"
+    inp.write_text('{"text": "\\"We will win,\\" she said."}\n', "utf-8")
+    r = run_cli("predict", inp, "-o", tmp_path / "out.jsonl", "-s", "tfidf-stance", "-m", p)
+    assert r.exit_code == 1, r.output
+    assert f"{p}: the model's 'params' must be an object" in r.stderr
+    assert "Traceback" not in r.output and not (tmp_path / "out.jsonl").exists()
+
+
 def test_unfitted_system_cannot_be_saved(tmp_path):
     with pytest.raises(ValueError, match="fit the system"):
         save_model(get_system("tfidf-stance"), tmp_path / "m.npz")

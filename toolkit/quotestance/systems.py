@@ -204,17 +204,40 @@ def load_model(path: str | os.PathLike[str], expect: str | None = None) -> Syste
     except ValueError as e:
         raise ModelFileError(f"{p}: {e}") from None
     params = meta.get("params") or {}
+    if not isinstance(params, dict):
+        raise ModelFileError(f"{p}: the model's 'params' must be an object of settings, got "
+                             f"{params!r}")
     system = cls()
     allowed = system.get_params()
     bad = [k for k in params if k not in allowed]
-    if bad or not isinstance(params, dict):
+    if bad:
         raise ModelFileError(f"{p}: unknown settings {bad} for system {name!r}")
+    for k, v in params.items():
+        if not _same_kind(v, allowed[k]):
+            raise ModelFileError(f"{p}: setting {k!r} of system {name!r} is {v!r}; expected a "
+                                 f"value like its default {allowed[k]!r}")
     system.set_params(**params)
+    state = meta.get("state") or {}
+    if not isinstance(state, dict):
+        raise ModelFileError(f"{p}: the model's 'state' must be an object, got {state!r}")
     try:
-        system.set_state(meta.get("state") or {}, arrays)
-    except (KeyError, ValueError, TypeError) as e:
-        raise ModelFileError(f"{p}: the model state does not fit system {name!r} ({e})") from None
+        system.set_state(state, arrays)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as e:
+        raise ModelFileError(f"{p}: the model state does not fit system {name!r} "
+                             f"({type(e).__name__}: {e})") from None
     return system
+
+
+def _same_kind(value: Any, default: Any) -> bool:
+    """Whether a setting read from a model file has the JSON kind of the setting's default
+    (a whole number is a fine float; a default of None takes any scalar)."""
+    if default is None:
+        return value is None or isinstance(value, (bool, int, float, str))
+    if isinstance(default, bool) or isinstance(value, bool):
+        return type(value) is type(default)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return type(value) is type(default)
 
 
 # -- helpers for systems built on scikit-learn linear models ---------------------------------
