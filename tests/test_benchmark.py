@@ -13,7 +13,7 @@ from quotestance.corpus import load_corpus
 FIXTURES = Path(__file__).parent / "fixtures" / "baselines"
 TRAIN, VAL, TEST = (FIXTURES / f"{s}.jsonl" for s in ("train", "validation", "test"))
 FAST = ["rules-quotes", "learned-quotes", "heuristic-speakers", "learned-speakers",
-        "majority-stance"]
+        "majority-stance", "tfidf-stance"]
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +67,33 @@ def test_json_results_follow_the_documented_schema(result):
         assert s["validation_score"] == best
 
 
-def test_settings_are_chosen_on_validation_only(data):
+def test_settings_are_chosen_on_validation_only(data, monkeypatch):
+    """The test set is predicted exactly once per system, by the setting chosen on validation
+    (the first best in grid order); every setting tried is predicted on validation."""
+    import quotestance.benchmark as bm
+
     train, val, test = data
-    # scoring on the same data with or without a different test set gives the same choice
-    a = run_benchmark(train, test, val, systems=["learned-quotes"], corpus_version="fx")
-    b = run_benchmark(train, val, val, systems=["learned-quotes"], corpus_version="fx")
-    assert a.systems[0].params == b.systems[0].params
+    calls = []
+    real = bm._predict_dicts
+
+    def spy(system, gold, setting):
+        calls.append((system.name, gold, {k: v for k, v in system.get_params().items()
+                                          if k != "random_state"}))
+        return real(system, gold, setting)
+
+    monkeypatch.setattr(bm, "_predict_dicts", spy)
+    res = run_benchmark(train, test, val, systems=FAST, corpus_version="fx")
+    assert sum(len(s.selection) for s in res.systems) > len(res.systems), "a grid to choose from"
+    for s in res.systems:
+        on_test = [p for name, gold, p in calls if name == s.name and gold is test]
+        on_val = [p for name, gold, p in calls if name == s.name and gold is val]
+        assert [{k: p[k] for k in x["params"]} for p, x in zip(on_val, s.selection)] == \
+            [x["params"] for x in s.selection] and len(on_val) == len(s.selection)
+        [p] = on_test
+        assert p == s.params
+        best = max(x["score"] for x in s.selection)
+        chosen = next(x["params"] for x in s.selection if x["score"] == best)
+        assert {k: p[k] for k in chosen} == chosen
 
 
 def test_two_runs_give_identical_numbers(data, result):
@@ -87,6 +108,9 @@ def test_rules_find_the_fixture_quotes_and_the_majority_is_beaten(result):
     by = {s.name: s for s in result.systems}
     assert by["rules-quotes"].scores["quotes.exact.f1"] == 1.0
     assert by["learned-speakers"].scores["speakers.accuracy"] >= 0.9
+    majority = by["majority-stance"].scores
+    for key in ("stance.macro_f1", "stance.accuracy"):
+        assert by["tfidf-stance"].scores[key] > majority[key], key
 
 
 def test_benchmark_command_writes_json_and_renders_it_again(run_cli, tmp_path):
@@ -94,15 +118,70 @@ def test_benchmark_command_writes_json_and_renders_it_again(run_cli, tmp_path):
     r = run_cli("benchmark", "--train", TRAIN, "--validation", VAL, "--test", TEST,
                 "-s", "rules-quotes", "-s", "majority-stance", "-o", out)
     assert r.exit_code == 0, r.stderr
-    assert "== quotes" in r.stdout and "qs:user|split:user|task:quotes" in r.stdout
+    assert "== quotes" in r.stdout
     d = json.loads(out.read_text())
     assert [s["name"] for s in d["systems"]] == ["rules-quotes", "majority-stance"]
     r2 = run_cli("benchmark", "--from-json", out, "--format", "markdown")
     assert r2.exit_code == 0 and "| rules-quotes |" in r2.stdout
 
 
+def test_user_files_are_signed_by_content_as_evaluate_signs_them(run_cli, tmp_path):
+    import hashlib
+
+    def signature(test_file):
+        out = tmp_path / "r.json"
+        r = run_cli("benchmark", "--train", TRAIN, "--test", test_file, "-s", "rules-quotes",
+                    "-o", out)
+        assert r.exit_code == 0, r.stderr
+        return json.loads(out.read_text())["systems"][0]["signature"]
+
+    sig = signature(TEST)
+    qs = "file:" + hashlib.sha256(TEST.read_bytes()).hexdigest()[:12]
+    assert sig.startswith(f"qs:{qs}|split:test|task:quotes|")
+    r = run_cli("evaluate", TEST, TEST, "--task", "quotes", "--format", "json")
+    assert json.loads(r.stdout)["signature"] == sig
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(TEST.read_text().splitlines(keepends=True)[:3]))
+    assert signature(other) != sig
+
+
+@pytest.mark.parametrize("parts, needle", [
+    (("--test", TRAIN), r"train\.jsonl:1: article id '[^']+' is in the test data and in the "
+                        r"train data \(.*train\.jsonl:1"),
+    (("--validation", TEST, "--test", TEST),
+     r"test\.jsonl:1: article id '[^']+' is in the test data and in the validation data"),
+])
+def test_benchmark_refuses_an_article_in_two_parts(run_cli, parts, needle):
+    import re
+
+    r = run_cli("benchmark", "--train", TRAIN, *parts, "-s", "rules-quotes")
+    assert r.exit_code == 1 and "Traceback" not in r.stderr
+    assert "in two of train, validation and test" in r.stderr
+    assert re.search(needle, r.stderr), r.stderr
+
+
+def test_benchmark_refuses_the_same_or_a_near_identical_text_under_another_id(data, tmp_path,
+                                                                              run_cli):
+    train, val, test = data
+    a = json.loads(TEST.read_text().splitlines()[0])
+    twin = dict(a, id="twin", text=a["text"] + " More was said later.")  # offsets unchanged
+    f = tmp_path / "train.jsonl"
+    f.write_text(TRAIN.read_text() + json.dumps(twin) + "\n")
+    r = run_cli("benchmark", "--train", f, "--test", TEST, "-s", "rules-quotes")
+    assert r.exit_code == 1, r.stderr
+    n = len(train)
+    assert f"test.jsonl:1: article {a['id']!r} (test data) shares 9" in r.stderr
+    assert f"with article 'twin' (train data, {f}:{n + 1})" in r.stderr
+    f.write_text(TRAIN.read_text() + json.dumps(dict(a, id="copy")) + "\n")
+    r = run_cli("benchmark", "--train", f, "--test", TEST, "-s", "rules-quotes")
+    assert r.exit_code == 1, r.stderr
+    assert f"test.jsonl:1: the same text is in the test data and in the train data " \
+        f"({f}:{n + 1}, article 'copy')" in r.stderr
+
+
 def test_benchmark_command_usage_errors(run_cli, tmp_path):
     assert run_cli("benchmark", "--train", TRAIN).exit_code == 2
+    assert run_cli("benchmark", "--train", TRAIN, "--test", TEST, "--seed", "-1").exit_code == 2
     assert run_cli("benchmark", "--train", TRAIN, "--test", TEST, "-s", "nope").exit_code == 2
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x"}\n')

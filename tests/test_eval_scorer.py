@@ -234,6 +234,18 @@ def test_signature_lists_every_setting():
                           seed=1, version="9") == "qs:x/y|split:s|task:t|match:m|boot:0|v:9"
 
 
+def test_confidence_level_is_in_the_signature_when_there_are_intervals():
+    gold = corpus(1, 6)
+    a = evaluate_articles(gold, gold, ("quotes",), bootstrap=20, seed=3)
+    b = evaluate_articles(gold, gold, ("quotes",), bootstrap=20, seed=3, confidence=0.9)
+    assert parse_signature(a.signature)["conf"] == "0.95"
+    assert parse_signature(b.signature)["conf"] == "0.9"
+    assert a.signature != b.signature
+    assert "|boot:20|seed:3|conf:0.95|v:" in a.signature
+    no_ci = evaluate_articles(gold, gold, ("quotes",), confidence=0.9)
+    assert "conf" not in parse_signature(no_ci.signature) and "seed" not in no_ci.signature
+
+
 def test_json_output_is_stable():
     gold = corpus(2)
     res = evaluate_articles(gold, gold[1:], bootstrap=20)

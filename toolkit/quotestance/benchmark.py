@@ -29,6 +29,7 @@ from .systems import System, available_systems, get_system, setting_of
 
 SCHEMA = "quotestance-benchmark/1"
 DEFAULT_SEED = 12345
+MAX_OVERLAP_MESSAGES = 20
 SETTINGS = {
     "quotes": "quotation extraction from raw text",
     "speakers": "speaker attribution given gold quotes (and the article's entities)",
@@ -166,6 +167,39 @@ def _describe(source: str, articles: Sequence[Article]) -> dict[str, Any]:
             "quotes": sum(len(a.quotes) for a in articles)}
 
 
+def split_overlaps(parts: dict[str, tuple[str, Sequence[Article]]]) -> list[str]:
+    """Articles that are in two of the parts (train, validation, test): the same id, the same
+    text, or a near-identical text (``corpus_checks.find_leaks``: word 5-gram Jaccard >= 0.8).
+
+    ``parts`` maps a part's name to (source, articles); an article's line is its 1-based
+    position, its line in the source JSONL file. Returns ``source:line: what`` messages."""
+    from .corpus_checks import find_leaks
+
+    items = [(name, a.id, src, k, a.text) for name, (src, arts) in parts.items()
+             for k, a in enumerate(arts, 1)]
+    out: list[str] = []
+    reported: set[frozenset[tuple[str, int]]] = set()  # pairs of (part, line) reported
+
+    def pair(a: tuple, b: tuple) -> frozenset[tuple[str, int]]:
+        return frozenset(((a[0], a[3]), (b[0], b[3])))
+
+    by_id: dict[str, tuple] = {}
+    by_text: dict[str, tuple] = {}
+    for it in items:
+        for table, key, what in ((by_id, it[1], f"article id {it[1]!r} is"),
+                                 (by_text, it[4], "the same text is")):
+            first = table.setdefault(key, it)
+            if first[0] != it[0] and pair(first, it) not in reported:
+                reported.add(pair(first, it))
+                out.append(f"{it[2]}:{it[3]}: {what} in the {it[0]} data and in the {first[0]} "
+                           f"data ({first[2]}:{first[3]}, article {first[1]!r})")
+    for a, b, jac in find_leaks(items):
+        if pair(a, b) not in reported:
+            out.append(f"{b[2]}:{b[3]}: article {b[1]!r} ({b[0]} data) shares {100 * jac:.0f}% "
+                       f"of its word 5-grams with article {a[1]!r} ({a[0]} data, {a[2]}:{a[3]})")
+    return out
+
+
 def _grid(system_cls: type[System]) -> list[dict[str, Any]]:
     from sklearn.model_selection import ParameterGrid
 
@@ -190,12 +224,21 @@ def run_benchmark(train: Sequence[Article], test: Sequence[Article],
                   seed: int = DEFAULT_SEED, corpus_version: str = "unknown",
                   sources: dict[str, str] | None = None,
                   progress: Callable[[str], None] | None = None) -> BenchmarkResult:
-    """Fit, select and score systems (all registered ones by default)."""
+    """Fit, select and score systems (all registered ones by default). Raises ``ValueError``
+    when an article is in two of train, validation and test (``split_overlaps``)."""
     import numpy as np
 
     say = progress or (lambda _m: None)
     names = list(systems) if systems is not None else available_systems()
     sources = sources or {}
+    parts = {"train": train, "validation": validation or [], "test": test}
+    overlaps = split_overlaps({k: (sources.get(k) or k, v) for k, v in parts.items()})
+    if overlaps:
+        more = len(overlaps) - MAX_OVERLAP_MESSAGES
+        raise ValueError(f"{len(overlaps)} article(s) in two of train, validation and test; "
+                         "a system would be scored on what it was trained or tuned on:\n"
+                         + "\n".join(overlaps[:MAX_OVERLAP_MESSAGES])
+                         + (f"\n(and {more} more)" if more > 0 else ""))
     result = BenchmarkResult(split=split, seed=seed, corpus_version=corpus_version, data={
         "train": _describe(sources.get("train", "train"), train),
         "validation": _describe(sources.get("validation", "validation"), validation)

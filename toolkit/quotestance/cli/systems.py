@@ -40,7 +40,8 @@ def benchmark(
                                                      "validation."),
     system: list[str] = typer.Option([], "--system", "-s", help="Only this system "
                                                                  "(repeatable)."),
-    seed: int = typer.Option(12345, "--seed", help="Random seed (runs are deterministic)."),
+    seed: int = typer.Option(12345, "--seed", min=0,
+                             help="Random seed (runs are deterministic)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text or markdown."),
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the JSON results to this file."),
@@ -76,8 +77,11 @@ def benchmark(
         val = _load(validation_file, None) if validation_file is not None else None
         sources = {"train": str(train_file), "test": str(test_file),
                    "validation": str(validation_file) if validation_file else None}
-        version = "user"
-        split_name = "user"
+        from .evaluate import _file_version, _split_of
+
+        # signed as `evaluate` signs the same gold file, so the numbers compare
+        version = _file_version(test_file) if test_file.is_file() else corpus_version(test_file)
+        split_name = _split_of({a.split for a in test})
     else:
         inputs = []
         train = _load(None, "train")

@@ -231,7 +231,8 @@ def evaluate_articles(gold: Iterable[dict[str, Any]], pred: Iterable[Any],
         return flat_scores(t, tasks)
 
     totals, scores, cis, cmp = _scores_and_ci(rows, fn, bootstrap, seed, confidence)
-    kw = dict(corpus_version=corpus_version, split=split, bootstrap=bootstrap, seed=seed)
+    kw = dict(corpus_version=corpus_version, split=split, bootstrap=bootstrap, seed=seed,
+              confidence=confidence)
     sig, sigs = _signatures(tasks, match, **kw)
     settings = {"toolkit_version": __version__, "corpus_version": corpus_version,
                 "split": split, "tasks": list(tasks), "match": match,
@@ -275,7 +276,8 @@ def agreement_articles(a: Iterable[dict[str, Any]], b: Iterable[Any], *, bootstr
         raise PredictionError(errors)
     only_b = sorted(index)
     totals, scores, cis, _ = _scores_and_ci(rows, agreement_scores, bootstrap, seed, confidence)
-    kw = dict(corpus_version=corpus_version, split=split, bootstrap=bootstrap, seed=seed)
+    kw = dict(corpus_version=corpus_version, split=split, bootstrap=bootstrap, seed=seed,
+              confidence=confidence)
     sig = make_signature(task="agreement", match="exact+partial", **kw)
     settings = {"toolkit_version": __version__, "corpus_version": corpus_version,
                 "split": split, "tasks": ["agreement"], "match": "exact",
