@@ -96,6 +96,16 @@ def test_malformed_quotes(gold, tmp_path, quote, needle):
         e.value.messages
 
 
+@pytest.mark.parametrize("stances", ["ab", {"target": "t1", "label": "favor"}])
+def test_stances_that_are_not_an_array_give_one_message(gold, tmp_path, stances):
+    f = write_jsonl(tmp_path / "p.jsonl",
+                    [{"id": "qs-walk1", "quotes": [{"start": 1, "end": 9, "stances": stances}]}])
+    with pytest.raises(PredictionError) as e:
+        load_predictions(f)
+    [m] = e.value.messages  # not one more per character or key
+    assert m.startswith(f"{f}:1: article 'qs-walk1' quotes[0].stances: expected an array"), m
+
+
 @pytest.mark.parametrize("extra, needle", [
     ({"entities": "e1"}, "'entities' must be an array, got string"),
     ({"targets": {"t1": "x"}}, "'targets' must be an array, got object"),

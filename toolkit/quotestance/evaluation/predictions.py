@@ -160,7 +160,7 @@ def _parse_quote(q: Any, jp: str, err) -> PredictedQuote | None:
         err(f"{jp}.stances: expected an array, got {_type_name(raw)}")
         ok = False
     seen: set[str] = set()
-    for k, s in enumerate(raw or ()):
+    for k, s in enumerate(raw if type(raw) is list else ()):
         sp = f"{jp}.stances[{k}]"
         if type(s) is not dict or set(s) != {"target", "label"}:
             err(f"{sp}: expected an object with exactly 'target' and 'label', got {s!r}")
