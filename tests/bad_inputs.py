@@ -79,6 +79,21 @@ def unreadable(d: Path) -> list[str]:
     return ["validate", str(p)]
 
 
+def evaluation(pred: list, *options: str, raw: bytes = b"") -> Callable[[Path], list[str]]:
+    """``evaluate`` of a prediction file (objects of ``pred``, then ``raw`` lines) against a
+    gold file of two articles (the small fixture and a copy with another id)."""
+    def make(d: Path) -> list[str]:
+        gold, p = d / "gold.jsonl", d / "pred.jsonl"
+        gold.write_bytes(line(BASE) + line(dict(BASE, id="fx-0002")))
+        p.write_bytes(b"".join(line(o) for o in pred) + raw)
+        return ["evaluate", str(gold), str(p), *options]
+    return make
+
+
+PRED = {"id": BASE["id"], "quotes": [{"start": 49, "end": 70}]}
+BOTH = [PRED, dict(PRED, id="fx-0002")]
+
+
 def directory(d: Path) -> list[str]:
     (d / "empty-folder").mkdir()
     return ["validate", str(d / "empty-folder")]
@@ -109,6 +124,22 @@ ROWS: list[Row] = [
         deny_read=True),
     Row("an unknown option value", lambda d: ["validate", "--format", "xml", str(INVALID)],
         r"must be one of \{text, json\}", 2),
+    Row("predictions (`evaluate`): an unknown article id",
+        evaluation([*BOTH, dict(PRED, id="fx-9999")]),
+        r"pred\.jsonl:3: article id 'fx-9999' is not in the gold data", 1),
+    Row("predictions: a duplicate article id", evaluation([*BOTH, PRED]),
+        r"pred\.jsonl:3: duplicate article id 'fx-0001' \(first at .*pred\.jsonl:1\)", 1),
+    Row("predictions: gold articles without a prediction", evaluation([PRED]),
+        r"note: 1 gold article\(s\) have no prediction and count as empty: fx-0002", 0),
+    Row("predictions: gold articles without a prediction, `--strict`",
+        evaluation([PRED], "--strict"), r"note: 1 gold article\(s\) have no prediction", 1),
+    Row("predictions: duplicate keys", evaluation(
+        [PRED], raw=b'{"id": "fx-0002", "quotes": [], "quotes": [{"start": 0, "end": 4}]}\n'),
+        r"pred\.jsonl:2: error json\.duplicate-key: key 'quotes' appears twice", 1),
+    Row("predictions: a span outside the text",
+        evaluation([PRED, dict(PRED, id="fx-0002", quotes=[{"start": 120, "end": 140}])]),
+        r"pred\.jsonl:2: article 'fx-0002' quotes\[0\]: span \[120, 140\) lies outside the "
+        r"text \(length 136\)", 1),
 ]
 
 
