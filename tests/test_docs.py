@@ -1,9 +1,10 @@
-"""Numbers in the README come from commands: the generated blocks are fresh, and the committed
-benchmark results are what `quotestance benchmark` produces."""
+"""Numbers in the README and docs/baselines.md come from commands: the generated blocks are
+fresh, and the committed benchmark results are what `quotestance benchmark` produces."""
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -14,11 +15,42 @@ from .conftest import ROOT
 sys.path.insert(0, str(ROOT / "docs"))
 
 
-def test_readme_generated_blocks_are_fresh():
+@pytest.fixture(scope="module")
+def made():
+    """Every generated block, from the commands (run once for the module)."""
+    import refresh
+
+    return refresh.blocks()
+
+
+def test_readme_generated_blocks_are_fresh(made):
     import refresh
 
     current = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert refresh.render(current) == current, "run: python docs/refresh.py"
+    assert refresh.block_names(current) == ["summary", "benchmark"]
+    assert refresh.render(current, made) == current, "run: python docs/refresh.py"
+
+
+def test_baselines_tables_are_a_fresh_generated_block(made):
+    import refresh
+
+    current = (ROOT / "docs" / "baselines.md").read_text(encoding="utf-8")
+    assert refresh.block_names(current) == ["baselines"]
+    assert refresh.render(current, made) == current, "run: python docs/refresh.py"
+    bench = json.loads((ROOT / "docs" / "results" / "benchmark.json").read_text())
+    block = current.split("<!-- generated:baselines")[1].split("<!-- /generated:baselines")[0]
+    for s in bench["systems"]:  # every system's row, with the committed numbers
+        assert re.search(rf"^\| {re.escape(s['name'])}( \(e2e\))? \|", block, re.M), s["name"]
+    outside = current.replace(block, "")
+    assert not re.search(r"\d\s*(articles/s|s wall clock)|\|\s*\d+\.\d\s*\|", outside), \
+        "measured figures belong in generated blocks or docs/performance.md"
+
+
+def test_generated_blocks_of_other_docs_are_refused_when_unknown():
+    import refresh
+
+    with pytest.raises(KeyError, match="unknown generated block 'nope'"):
+        refresh.render("<!-- generated:nope (x) -->\n<!-- /generated:nope -->\n", {})
 
 
 def test_readme_has_exactly_two_shell_commands():
