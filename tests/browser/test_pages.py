@@ -127,6 +127,29 @@ def test_hostile_comparison_runs_nothing(browser, tmp_path):
     assert "<script>alert(7)</script>" in browser.evaluate("document.body.innerText")
 
 
+def test_hostile_prediction_file_runs_nothing(browser, tmp_path):
+    """A prediction file (not the gold) whose quote ids, speaker name and own entity and
+    target names are markup: shown as text, nothing runs, nothing loads."""
+    hostile = json.loads((FIXTURES / "views" / "hostile.jsonl").read_text("utf-8"))
+    pred = json.loads((FIXTURES / "views" / "hostile_pred.jsonl").read_text("utf-8"))
+    log = _open(browser, render_comparison(hostile, pred, "hostile_pred.jsonl"),
+                "hostile-prediction", tmp_path)
+    assert log.dialogs == []
+    assert browser.evaluate("document.images.length") == 0
+    assert browser.evaluate(
+        "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some("
+        "a => a.name.startsWith('on'))).length") == 0
+    shown = browser.evaluate("document.querySelector('#pred').innerText + "
+                             "document.body.innerText")
+    for s in ('p1"><img src=x onerror=alert(8)>', "p2'<b onmouseover=alert(11)>",
+              "<img src=x onerror=alert(9)> Nobody", "<script>alert(10)</script> own target"):
+        assert s in shown, s
+    assert browser.visible("#pred .q-untyped") and browser.visible("#pred .fa")
+    browser.evaluate("document.querySelectorAll('*').forEach(e => {"
+                     " e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); })")
+    assert browser._log().dialogs == []
+
+
 def test_report_page(browser, tmp_path):
     from quotestance.evaluation import evaluate_articles
 

@@ -96,55 +96,40 @@ def show(
     if pred is None:
         html = render_article(gold)
     else:
-        p = _prediction(pred, gold)
+        from ..evaluation.predictions import PredictionError
+
+        obj, line = _prediction(pred, gold)
         inputs += (pred,)
         try:
-            html = render_comparison(gold, p, pred_name=pred.name)
-        except ValueError as e:
-            fail(f"{pred}: {e}", EXIT_FINDINGS)
+            html = render_comparison(gold, obj, pred_name=pred.name, path=str(pred), line=line)
+        except PredictionError as e:
+            fail(str(e), EXIT_FINDINGS)
     _html_out(html, output, inputs)
 
 
-def _prediction(pred: Path, gold: dict[str, Any]) -> dict[str, Any]:
-    """The prediction for ``gold`` (by article id); spans checked against the gold text."""
+def _prediction(pred: Path, gold: dict[str, Any]) -> tuple[Any, int]:
+    """The prediction object for ``gold`` (by article id) and its line; the whole file must be
+    well-formed JSONL (as for ``evaluate``) with at most one line for the article."""
+    from ..evaluation.predictions import PredictionError
     from ..jsonl import InputError, read_lines
 
     incidents: list = []
+    found: list[tuple[Any, int]] = []
     try:
-        for ln in read_lines(pred, incidents, strict_json=False):
-            if ln.obj.get("id") != gold["id"]:
-                continue
-            quotes = ln.obj.get("quotes")
-            if not isinstance(quotes, list):
-                fail(f"{pred}:{ln.lineno}: the prediction has no quotes list", EXIT_FINDINGS)
-            for i, q in enumerate(quotes):
-                try:
-                    s, e = q["start"], q["end"]
-                    ok = type(s) is int and type(e) is int and 0 <= s < e <= len(gold["text"])
-                except (TypeError, KeyError):
-                    ok = False
-                if not ok:
-                    fail(f"{pred}:{ln.lineno}: quotes[{i}]: the span is missing or outside "
-                         "the text", EXIT_FINDINGS)
-                q.setdefault("id", f"p{i + 1}")
-                q.setdefault("type", "direct")
-                q["text"] = gold["text"][s:e]
-                for key in ("speaker_mention", "cue"):
-                    sp = q.get(key)
-                    if sp is not None:
-                        if not (isinstance(sp, dict) and type(sp.get("start")) is int and
-                                type(sp.get("end")) is int and
-                                0 <= sp["start"] < sp["end"] <= len(gold["text"])):
-                            fail(f"{pred}:{ln.lineno}: quotes[{i}].{key}: the span is "
-                                 "outside the text", EXIT_FINDINGS)
-                        sp["text"] = gold["text"][sp["start"]:sp["end"]]
-            return ln.obj
+        for ln in read_lines(pred, incidents, strict_json=True):
+            if ln.obj.get("id") == gold["id"]:
+                found.append((ln.obj, ln.lineno))
     except InputError as e:
         fail(str(e))
-    errs = [i for i in incidents if i.level == "error"]
+    errs = [i.render() for i in incidents
+            if i.level == "error" and i.rule != "format.empty-file"]
+    errs += [f"{pred}:{n}: duplicate article id {gold['id']!r} (first at {pred}:{found[0][1]})"
+             for _, n in found[1:]]
     if errs:
-        fail(errs[0].render(), EXIT_FINDINGS)
-    fail(f"{pred}: no prediction for article {gold['id']!r}", EXIT_FINDINGS)
+        fail(str(PredictionError(errs)), EXIT_FINDINGS)
+    if not found:
+        fail(f"{pred}: no prediction for article {gold['id']!r}", EXIT_FINDINGS)
+    return found[0]
 
 
 def report(

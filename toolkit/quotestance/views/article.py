@@ -2,10 +2,14 @@
 cues marked and linked to their quote, stance badges per target, a legend; and the gold vs
 prediction view, side by side, with misses and false alarms marked.
 
-Matching in the comparison view is for reading, not scoring (``quotestance evaluate`` scores):
-predicted and gold quotes are paired one to one, largest overlap first; a pair with the same
-span is *exact*, an overlapping pair *partial*; an unpaired gold quote is a *miss* and an
-unpaired predicted quote a *false alarm*.
+The comparison view pairs quotes with ``quotestance evaluate``'s own matching
+(``quotestance.evaluation.matching``), so the two never disagree: first the exact matching
+(spans equal after normalisation; these are the pairs counted in ``quotes.exact.tp``), then,
+among the quotes left, the partial matching (quotes sharing a word token, paired one to one to
+maximise the total proportional credit). An exact pair is *exact*, a pair of the second kind
+*partial*; an unpaired gold quote is a *miss* and an unpaired predicted quote a *false alarm*.
+The prediction is read as ``evaluate`` reads it (the prediction format's parser, then its spans,
+speakers and targets checked against the gold article); bad input raises ``PredictionError``.
 """
 
 from __future__ import annotations
@@ -14,15 +18,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..evaluation.counts import resolve
+from ..evaluation.matching import canonical_order, match_exact, match_overlap, prepare_sides
+from ..evaluation.predictions import UNRESOLVED, GoldIndex, PredictionError, parse_prediction
 from ..labels import QUOTE_TYPES, STANCE_LABELS
 from .html import STANCE_COLORS, TYPE_COLORS, anchor, badge, cards, esc, page, safe_link, swatch
+
+UNTYPED_COLOR = "#444"
 
 CSS = """
 .text { white-space: pre-wrap; border: 1px solid var(--line); border-radius: 6px;
         padding: 12px 16px; background: #fff; line-height: 1.9; overflow-wrap: anywhere; }
 .q { border-radius: 2px; } """ + "".join(
     f".q-{t} {{ background: {c}26; box-shadow: inset 0 -2px 0 {c}; }}\n"
-    for t, c in TYPE_COLORS.items()) + """
+    for t, c in {**TYPE_COLORS, "untyped": UNTYPED_COLOR}.items()) + """
 .m { background: #ffbb7880; outline: 1px solid #ff7f0e; text-decoration: none; color: inherit; }
 .c { border-bottom: 2px dotted #8c564b; font-style: italic; text-decoration: none;
      color: inherit; }
@@ -45,7 +54,8 @@ a.m:hover, a.c:hover { background: #ffe0b2; }
 
 @dataclass(frozen=True)
 class Pairing:
-    """One-to-one pairing of gold and predicted quotes (largest overlap first)."""
+    """One-to-one pairing of gold and predicted quotes (``evaluate``'s exact matching, then
+    its partial matching of the rest)."""
 
     gold_to_pred: dict[str, str]
     status_gold: dict[str, str]  # exact | partial | miss
@@ -60,34 +70,33 @@ class Pairing:
                 "false_alarms": p.count("fa")}
 
 
-def pair_quotes(gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]) -> Pairing:
-    cand = []
-    for g in gold:
-        for p in pred:
-            ov = min(g["end"], p["end"]) - max(g["start"], p["start"])
-            if ov > 0:
-                exact = g["start"] == p["start"] and g["end"] == p["end"]
-                cand.append((-int(exact), -ov, g["start"], p["start"], g["id"], p["id"]))
-    cand.sort()
+def pair_quotes(text: str, gold: Sequence[Mapping[str, Any]],
+                pred: Sequence[Mapping[str, Any]]) -> Pairing:
+    """Pair the quotes of one article as ``quotestance evaluate`` does: its exact matching
+    (the pairs of ``quotes.exact.tp``), then its partial matching of the quotes left. Quote ids
+    must be unique on each side."""
+    graw = [(q["start"], q["end"]) for q in gold]
+    praw = [(q["start"], q["end"]) for q in pred]
+    P, G = prepare_sides(text, praw, graw, with_tokens=True)
+    po = canonical_order(P, praw, lambda i: str(pred[i]["id"]))
+    go = canonical_order(G, graw, lambda j: str(gold[j]["id"]))
+    exact = match_exact(P, G, po, go)
+    p_done, g_done = {i for i, _ in exact}, {j for _, j in exact}
+    partial = match_overlap(P, G, [i for i in po if i not in p_done],
+                            [j for j in go if j not in g_done], "partial")
     g2p: dict[str, str] = {}
-    used: set[str] = set()
-    for ex, _, _, _, gid, pid in cand:
-        if gid in g2p or pid in used:
-            continue
-        g2p[gid] = pid
-        used.add(pid)
-    spans_g = {g["id"]: (g["start"], g["end"]) for g in gold}
-    spans_p = {p["id"]: (p["start"], p["end"]) for p in pred}
-    sg, sp = {}, {}
-    for g in gold:
-        pid = g2p.get(g["id"])
-        sg[g["id"]] = "miss" if pid is None else \
-            ("exact" if spans_p[pid] == spans_g[g["id"]] else "partial")
-        if pid is not None:
-            sp[pid] = sg[g["id"]]
-    for p in pred:
-        sp.setdefault(p["id"], "fa")
+    sg = {q["id"]: "miss" for q in gold}
+    sp = {q["id"]: "fa" for q in pred}
+    for pairs, status in ((exact, "exact"), (partial, "partial")):
+        for i, j in pairs:
+            g2p[gold[j]["id"]] = pred[i]["id"]
+            sg[gold[j]["id"]] = sp[pred[i]["id"]] = status
     return Pairing(g2p, sg, sp)
+
+
+def _type_class(qtype: Any) -> str:
+    """The CSS class of a quote type: only the known types have one."""
+    return f"q-{qtype}" if qtype in QUOTE_TYPES else "q-untyped"
 
 
 def highlighted_text(article: Mapping[str, Any], prefix: str,
@@ -113,11 +122,12 @@ def highlighted_text(article: Mapping[str, Any], prefix: str,
     for a, b in zip(bounds, bounds[1:]):
         for q in starts.get(a, ()):
             st = (status or {}).get(q["id"], "")
-            out.append(f'<a class="qmark {esc(q["type"])}" id="{anchor(prefix, "q", q["id"])}" '
+            out.append(f'<a class="qmark {esc(_type_class(q["type"]))}" '
+                       f'id="{anchor(prefix, "q", q["id"])}" '
                        f'href="#{anchor(prefix, "row", q["id"])}" '
-                       f'style="background:{TYPE_COLORS.get(q["type"], "#444")}" '
-                       f'title="{esc(q["id"])} ({esc(q["type"])}){" " + st if st else ""}">'
-                       f'{esc(q["id"])}</a>')
+                       f'style="background:{TYPE_COLORS.get(q["type"], UNTYPED_COLOR)}" '
+                       f'title="{esc(q["id"])} ({esc(q["type"] or "untyped")})'
+                       f'{esc(" " + st) if st else ""}">{esc(q["id"])}</a>')
         cover = [(k, q) for s, e, k, q in marks if s <= a and b <= e]
         seg = esc(text[a:b])
         if not cover:
@@ -126,18 +136,18 @@ def highlighted_text(article: Mapping[str, Any], prefix: str,
         cls, titles, link = [], [], None
         for k, q in cover:
             if k == "q":
-                cls += ["q", f"q-{q['type']}"]
+                cls += ["q", _type_class(q["type"])]
                 st = (status or {}).get(q["id"])
                 if st in ("miss", "fa"):
                     cls.append(st)
-                titles.append(f"{q['id']}: {q['type']} quote")
+                titles.append(f"{q['id']}: {q['type'] or 'untyped'} quote")
             else:
                 cls.append(k)
                 who = ents.get(q.get("speaker") or "", {}).get("name") or "no entity"
                 titles.append(f"{'speaker mention' if k == 'm' else 'cue'} of {q['id']}"
                               + (f" ({who})" if k == "m" else ""))
                 link = link or q
-        classes = " ".join(dict.fromkeys(cls))
+        classes = esc(" ".join(dict.fromkeys(cls)))
         title = esc("; ".join(dict.fromkeys(titles)))
         if link is not None:
             out.append(f'<a class="{classes}" href="#{anchor(prefix, "q", link["id"])}" '
@@ -151,8 +161,9 @@ def stance_badges(q: Mapping[str, Any], targets: Mapping[str, Mapping[str, Any]]
     out = []
     for s in q.get("stances") or ():
         t = targets.get(s["target"], {})
-        out.append(badge(f"{s['label']} · {s['target']}", STANCE_COLORS.get(s["label"], "#444"),
-                         title=f"{s['label']} toward {t.get('name', s['target'])}",
+        shown = s.get("target_name") if s["target"] == UNRESOLVED else s["target"]
+        out.append(badge(f"{s['label']} · {shown}", STANCE_COLORS.get(s["label"], "#444"),
+                         title=f"{s['label']} toward {t.get('name', shown)}",
                          cls=f"stance {s['label']}"))
     return "".join(out) or '<span class="muted">none</span>'
 
@@ -182,8 +193,13 @@ def quote_table(article: Mapping[str, Any], prefix: str,
     rows = []
     for q in article["quotes"]:
         sp = q.get("speaker")
-        who = (f"{esc(ents[sp]['name'])} <span class=\"muted\">{esc(sp)}</span>"
-               if sp in ents else esc(sp) if sp else '<span class="muted">unattributed</span>')
+        if sp == UNRESOLVED:
+            who = (f'{esc(q.get("speaker_name"))} <span class="muted">(no gold entity of that '
+                   "name)</span>")
+        elif sp in ents:
+            who = f"{esc(ents[sp]['name'])} <span class=\"muted\">{esc(sp)}</span>"
+        else:
+            who = esc(sp) if sp else '<span class="muted">unattributed</span>'
         qt = q["text"] if len(q["text"]) <= 240 else q["text"][:239] + "…"
         cont = (f' <span class="muted small">continues {esc(q["continues"])}</span>'
                 if q.get("continues") else "")
@@ -198,7 +214,7 @@ def quote_table(article: Mapping[str, Any], prefix: str,
         rows.append(
             f'<tr id="{anchor(prefix, "row", q["id"])}">'
             f'<td><a href="#{anchor(prefix, "q", q["id"])}">{esc(q["id"])}</a>{cont}</td>'
-            f'<td>{badge(q["type"], TYPE_COLORS.get(q["type"], "#444"))}</td>'
+            f'<td>{badge(q["type"] or "untyped", TYPE_COLORS.get(q["type"], UNTYPED_COLOR))}</td>'
             f'<td class="qtext">{esc(qt)}</td><td>{who}</td>'
             f'<td>{esc((q.get("speaker_mention") or {}).get("text", ""))}</td>'
             f'<td>{esc((q.get("cue") or {}).get("text", ""))}</td>'
@@ -276,6 +292,11 @@ def layer_differences(gold: Mapping[str, Any], pred: Mapping[str, Any],
     (compared by entity name, since ids are per file), the cue span and the stances."""
     g_ents = {e["id"]: e["name"] for e in gold["entities"]}
     p_ents = {e["id"]: e["name"] for e in pred["entities"]}
+
+    def who(ents: dict[str, str], sp: Any) -> tuple[str, Any]:
+        # an id outside the entity list (an unresolved name) never equals "no speaker"
+        return ("entity", ents[sp]) if sp in ents else ("other", sp or None)
+
     pq = {q["id"]: q for q in pred["quotes"]}
     out = {}
     for g in gold["quotes"]:
@@ -283,7 +304,7 @@ def layer_differences(gold: Mapping[str, Any], pred: Mapping[str, Any],
         if p is None:
             continue
         diffs = []
-        if g_ents.get(g.get("speaker") or "") != p_ents.get(p.get("speaker") or ""):
+        if who(g_ents, g.get("speaker")) != who(p_ents, p.get("speaker")):
             diffs.append("speaker differs")
         gc, pc = g.get("cue") or {}, p.get("cue") or {}
         if (gc.get("start"), gc.get("end")) != (pc.get("start"), pc.get("end")):
@@ -296,21 +317,93 @@ def layer_differences(gold: Mapping[str, Any], pred: Mapping[str, Any],
     return out
 
 
-def render_comparison(gold: Mapping[str, Any], pred: Mapping[str, Any],
-                      pred_name: str = "prediction") -> str:
+def prediction_quotes(raw: Any, gold: Mapping[str, Any], path: str = "<prediction>",
+                      line: int = 0) -> list[dict[str, Any]]:
+    """The quotes of a prediction (one object of a prediction file) for the comparison view,
+    checked as ``quotestance evaluate`` checks them: the prediction format's parser
+    (``parse_prediction``), then spans, speakers and stance targets against ``gold``
+    (``resolve``); speakers and targets come back as gold ids (``UNRESOLVED`` with the
+    prediction's name when none matches). The fields only the view reads (quote ``id``,
+    ``speaker_mention``, ``cue``, ``continues``) are checked here. Raises ``PredictionError``
+    listing every ``path:line: what``."""
+    errors: list[str] = []
+    parsed = parse_prediction(raw, path, line, errors)
+    if parsed is None:
+        raise PredictionError(errors)
+    where = parsed.where
+    if parsed.id != gold["id"]:
+        raise PredictionError([f"{where}: the prediction is for article {parsed.id!r}, not "
+                               f"{gold['id']!r}"])
+    index = GoldIndex(dict(gold))
+    resolved = resolve(parsed, dict(gold), errors, index)
+    text = gold["text"]
+    own_targets = dict(parsed.targets) if parsed.targets is not None else None
+    own_names = {e[0]: e[1] for e in parsed.entities or ()}
+    taken = {q["id"] for q in raw["quotes"] if isinstance(q.get("id"), str) and q["id"]}
+    seen: set[str] = set()
+    out = []
+    for k, (q, pq) in enumerate(zip(raw["quotes"], parsed.quotes)):
+        jp = f"{where}: article {parsed.id!r} quotes[{k}]"
+        qid = q.get("id")
+        if qid is None:
+            qid, n = f"p{k + 1}", 0
+            while qid in taken:
+                n += 1
+                qid = f"p{k + 1}_{n}"
+            taken.add(qid)
+        elif type(qid) is not str or not qid:
+            errors.append(f"{jp}.id: expected a non-empty string or null, got {qid!r}")
+        elif qid in seen:
+            errors.append(f"{jp}.id: quote id {qid!r} is used twice")
+        seen.add(str(qid))
+        spans = {}
+        for key in ("speaker_mention", "cue"):
+            sp = q.get(key)
+            if sp is None:
+                spans[key] = None
+            elif isinstance(sp, dict) and type(sp.get("start")) is int and \
+                    type(sp.get("end")) is int and 0 <= sp["start"] < sp["end"] <= len(text):
+                spans[key] = {"start": sp["start"], "end": sp["end"],
+                              "text": text[sp["start"]:sp["end"]]}
+            else:
+                errors.append(f"{jp}.{key}: expected null or an object with integer 'start' "
+                              f"< 'end' inside the text (length {len(text)}), got {sp!r}")
+        cont = q.get("continues")
+        if cont is not None and (type(cont) is not str or not cont):
+            errors.append(f"{jp}.continues: expected a quote id or null, got {cont!r}")
+        if errors:
+            continue
+        speaker = resolved[k].speaker
+        name = pq.speaker_name if pq.speaker_name is not None else own_names.get(pq.speaker)
+        stances = []
+        for t, lab in pq.stances:
+            gt = t if own_targets is None else index.target_for(own_targets[t])
+            stances.append({"target": gt, "label": lab,
+                            "target_name": own_targets[t] if own_targets else t})
+        out.append({"id": qid, "start": pq.start, "end": pq.end, "text": text[pq.start:pq.end],
+                    "type": pq.type, "speaker": speaker, "speaker_name": name,
+                    "speaker_mention": spans["speaker_mention"], "cue": spans["cue"],
+                    "continues": cont, "stances": stances})
+    if errors:
+        raise PredictionError(errors)
+    return out
+
+
+def render_comparison(gold: Mapping[str, Any], pred: Any, pred_name: str = "prediction",
+                      *, path: str = "<prediction>", line: int = 0) -> str:
     """Gold and predicted annotations of one article side by side, misses and false alarms
-    marked."""
-    if gold["text"] != pred.get("text", gold["text"]):
-        raise ValueError(f"article {gold['id']!r}: the prediction's text differs from gold")
-    pred = {**gold, "quotes": list(pred.get("quotes") or ()),
-            "entities": list(pred.get("entities") or gold["entities"])}
-    pairing = pair_quotes(gold["quotes"], pred["quotes"])
+    marked. ``pred`` is one object of a prediction file (``path``, ``line`` name it in
+    messages); it is checked as ``evaluate`` checks it and ``PredictionError`` says what is
+    wrong."""
+    pred = {**gold, "quotes": prediction_quotes(pred, gold, path, line)}
+    pairing = pair_quotes(gold["text"], gold["quotes"], pred["quotes"])
     notes = layer_differences(gold, pred, pairing)
     c = pairing.counts
     body = [f'<h1 id="title">{esc(gold.get("title") or gold["id"])}</h1>',
-            f'<p class="muted">Gold vs {esc(pred_name)}. Quotes are paired one to one by '
-            "largest overlap; this view is for reading, <code>quotestance evaluate</code> "
-            "gives the scores.</p>",
+            f'<p class="muted">Gold vs {esc(pred_name)}. Quotes are paired one to one as '
+            "<code>quotestance evaluate</code> pairs them: exact pairs are its exact matches "
+            "(spans equal after trimming quotation marks, punctuation and spaces), partial "
+            "pairs share words; <code>quotestance evaluate</code> gives the scores.</p>",
             meta_table(gold),
             cards([("gold quotes", c["gold"]), ("predicted", c["predicted"]),
                    ("exact", c["exact"]), ("partial", c["partial"]),
