@@ -163,8 +163,11 @@ def machine() -> dict[str, Any]:
             "packages": versions, "commit": commit}
 
 
-def profile(fn: Callable[[], Any], top: int = 8) -> list[dict[str, Any]]:
-    """cProfile of ``fn``: the ``top`` entries by own time (where the time goes)."""
+def profile(fn: Callable[[], Any], top: int = 8, by: str = "own",
+            only: str = "") -> list[dict[str, Any]]:
+    """cProfile of ``fn``: the ``top`` entries by own time (where the time goes), or by
+    cumulative time (``by="cumulative"``: which step takes it), keeping only functions whose
+    location contains ``only``."""
     prof = cProfile.Profile()
     prof.enable()
     try:
@@ -173,7 +176,9 @@ def profile(fn: Callable[[], Any], top: int = 8) -> list[dict[str, Any]]:
         prof.disable()
     st = pstats.Stats(prof, stream=io.StringIO())
     total = sum(v[2] for v in st.stats.values()) or 1.0
-    rows = sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:top]
+    col = 2 if by == "own" else 3
+    rows = sorted(((k, v) for k, v in st.stats.items() if only in k[0]),
+                  key=lambda kv: -kv[1][col])[:top]
     out = []
     for (file, line, func), (_cc, nc, tt, ct, _callers) in rows:
         where = func if file == "~" else f"{_short_path(file)}:{line}({func})"

@@ -83,19 +83,19 @@ def parallel(r: dict[str, Any]) -> str:
         if not key.startswith(("jobs.", "dask.")):
             continue
         if "skipped" in m:
-            rows.append([f"`{key}`", "–", "–", "–", "–", m["skipped"]])
+            rows.append([f"`{key}`", "–", "–", "–", "–", "–", "–", m["skipped"]])
             continue
         one, many = (m["jobs_1"], m["jobs_2"]) if key.startswith("jobs.") else \
             (m["local"], m["dask"])
         what = f"{m['articles']:,} articles" + (f" in {m['shards']} shards" if "shards" in m
                                                 else "")
         rows.append([f"`{key}`", what, fmt(one["wall_s"]), fmt(many["wall_s"]),
-                     fmt(one["wall_s"] / many["wall_s"]) + "x",
-                     "yes" if m["identical"] else "**no**"])
+                     fmt(one["wall_s"] / many["wall_s"]) + "x", fmt(one["cpu_s"]),
+                     fmt(many["cpu_s"]), "yes" if m["identical"] else "**no**"])
     if not rows:
         return "(not measured in this run)\n"
     return _table(["run", "data", "one process s", "2 processes s", "speed-up",
-                   "identical output"], rows, "llrrrl")
+                   "CPU s, one", "CPU s, 2", "identical output"], rows, "llrrrrrl")
 
 
 def profiles(r: dict[str, Any]) -> str:
@@ -105,7 +105,8 @@ def profiles(r: dict[str, Any]) -> str:
             continue
         out.append(f"**`{fid}`**\n\n")
         if "function" in rows[0]:
-            out.append(_table(["function (cProfile, by own time)", "calls", "own s", "cum. s",
+            by = "own" if rows == sorted(rows, key=lambda x: -x["own_s"]) else "cumulative"
+            out.append(_table([f"function (cProfile, by {by} time)", "calls", "own s", "cum. s",
                                "share"],
                               [[f"`{x['function']}`", f"{x['calls']:,}", fmt(x["own_s"]),
                                 fmt(x["cumulative_s"]), f"{100 * x['own_share']:.0f}%"]

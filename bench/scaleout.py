@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from figures import QS, Ctx, _has_option
-from harness import child, interleaved, median, summary
+from figures import QS, Ctx, _cli_profile, _has_option
+from harness import child, interleaved, median, profile, summary
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -62,6 +62,12 @@ def jobs(ctx: Ctx) -> None:
                 seconds_jobs_1=round(t1, 3), seconds_jobs_2=round(t2, 3), identical=same,
                 cpu_s_jobs_1=round(median([r.cpu for r in runs["1"]]), 3),
                 cpu_s_jobs_2=round(median([r.cpu for r in runs["2"]]), 3))
+    if "jobs.evaluate" in ctx.measurements and "skipped" not in ctx.measurements["jobs.evaluate"]:
+        pd = ctx.profile_data  # the parent's serial steps bound the speed-up
+        ctx.profiles["jobs.evaluate"] = profile(_cli_profile(
+            ["evaluate", str(pd["gold"]), str(pd["pred"]), "-f", "json", "--jobs", "2",
+             "-o", str(ctx.work / "profile-jobs.json")]), top=10, by="cumulative",
+            only="quotestance")
 
 
 def dask(ctx: Ctx) -> None:
