@@ -190,13 +190,12 @@ def commands(ctx: Ctx) -> None:
         ctx.add(f"predict.rate.{n}", f"predict rules-quotes (command), {n:,} articles",
                 n / pr[n]["wall_s"], "articles/s", "reported", None, seconds=pr[n]["wall_s"])
 
-    def eval_small():
+    def eval_small():  # what the command keeps: it streams the gold, indexes the predictions
         from quotestance.corpus import iter_article_dicts
         from quotestance.evaluation import evaluate_articles, load_predictions
 
-        gold = list(iter_article_dicts([pd["gold"]]))
         preds = load_predictions(pd["pred"])
-        return gold, preds, evaluate_articles(gold, preds)
+        return preds, evaluate_articles(iter_article_dicts([pd["gold"]], validate=False), preds)
 
     def validate_small():
         from quotestance.validate import validate_files
