@@ -35,6 +35,7 @@ class Ctx:
     repeats: int
     work: Path
     profile_data: dict[str, Path]
+    profile_size: int = 0
     quick: bool = False
     log: Callable[[str], None] = print
     figures: list[dict[str, Any]] = field(default_factory=list)
@@ -156,7 +157,7 @@ def _memory_figure(ctx: Ctx, name: str, res: dict[int, dict[str, Any]],
             bytes_per_extra_article=round(per),
             **{f"rss_mib_{n}": res[n]["rss_mib"] for n in ctx.sizes})
     if not ok:
-        ctx.profiles[f"memory.{name}"] = memory_profile(explain)
+        ctx.profiles[f"memory.{name}"] = memory_profile(explain, articles=ctx.profile_size)
 
 
 def commands(ctx: Ctx) -> None:

@@ -209,8 +209,10 @@ def import_profile(module: str, top: int = 8) -> list[dict[str, Any]]:
     return [r for r in rows if r["depth"] <= 1][:top]
 
 
-def memory_profile(fn: Callable[[], Any], top: int = 6) -> list[dict[str, Any]]:
-    """tracemalloc of ``fn``: the source lines holding the most memory at its peak."""
+def memory_profile(fn: Callable[[], Any], top: int = 6, articles: int = 0
+                   ) -> list[dict[str, Any]]:
+    """tracemalloc of ``fn`` (over ``articles`` articles): the source lines holding the most
+    memory when it returns, with what it keeps alive."""
     import tracemalloc
 
     tracemalloc.start()
@@ -224,4 +226,4 @@ def memory_profile(fn: Callable[[], Any], top: int = 6) -> list[dict[str, Any]]:
     stats = snap.statistics("lineno")[:top]
     out = [{"where": f"{_short_path(s.traceback[0].filename)}:{s.traceback[0].lineno}",
             "mib": round(s.size / 2 ** 20, 1), "blocks": s.count} for s in stats]
-    return [{"peak_traced_mib": round(peak / 2 ** 20, 1)}] + out
+    return [{"peak_traced_mib": round(peak / 2 ** 20, 1), "articles": articles}] + out

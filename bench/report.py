@@ -116,8 +116,14 @@ def profiles(r: dict[str, Any]) -> str:
                               [[f"`{x['module']}`", fmt(x["cumulative_ms"])] for x in rows]))
         else:
             head, *rest = rows
-            out.append(f"tracemalloc peak {fmt(head['peak_traced_mib'])} MiB; largest "
-                       "holders at the peak:\n\n")
+            n = head.get("articles")
+            fig = next((f for f in r["figures"] if f["id"] == fid), {})
+            grow = fig.get("detail", {}).get("bytes_per_extra_article")
+            out.append(f"tracemalloc peak {fmt(head['peak_traced_mib'])} MiB"
+                       + (f" over {n:,} articles" if n else "")
+                       + (f"; the command's peak RSS grew {fmt(grow / 1024)} KiB per extra "
+                          "article between the two sizes" if grow else "")
+                       + ". Largest holders when the work returns (module code included):\n\n")
             out.append(_table(["allocated at", "MiB", "blocks"],
                               [[f"`{x['where']}`", fmt(x["mib"]), f"{x['blocks']:,}"]
                                for x in rest]))

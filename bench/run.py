@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     prof = ensure(PROFILE_SIZE, a.data, log=log)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=a.data))
     ctx = figures.Ctx(data=data, sizes=a.sizes, repeats=a.repeats, work=work,
-                      profile_data=prof, quick=a.quick, log=log)
+                      profile_data=prof, profile_size=PROFILE_SIZE, quick=a.quick, log=log)
     errors = {}
     load = {"start": loadavg()}
     try:
