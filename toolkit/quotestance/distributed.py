@@ -52,7 +52,7 @@ def dask_client(scheduler: str | None = None, workers: int = 2) -> Iterator[Any]
             client.close()
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None, host="127.0.0.1") as cluster, \
+                      dashboard_address=":0", host="127.0.0.1") as cluster, \
             Client(cluster) as client:
         yield client
 
