@@ -139,8 +139,9 @@ def _scaling(ctx: Ctx, name: str, make_cmd: Callable[[dict[str, Path], int], lis
     for n in ctx.sizes:
         cmd = make_cmd(ctx.data[n], n)
         runs = repeat(lambda: child(cmd, stdout=ctx.work / f"{name}-{n}.out"), ctx.repeats)
-        out[n] = {**summary(runs), "command": " ".join(Path(c).name if i == 0 else str(c)
-                                                       for i, c in enumerate(cmd))}
+        out[n] = {**summary(runs), "command": " ".join(
+            Path(c).name if i == 0 else str(c).replace(f"{ROOT}/", "")
+            for i, c in enumerate(cmd))}  # paths relative to the checkout
         ctx.log(f"    {name} {n:>7,} articles: {out[n]['wall_s']:.2f} s, "
                 f"{out[n]['rss_mib']:.0f} MiB peak ({len(runs)} run(s))")
     ctx.measurements[name] = {str(k): v for k, v in out.items()}
