@@ -43,6 +43,17 @@ def corpus(tmp_path: Path, base_article: dict) -> Path:
     return root
 
 
+def edit(corpus: Path, split: str, change, views: bool = True) -> None:
+    """Change the one article of a split file in place, then (by default) rebuild the views and
+    manifest, as a maintainer would after an intended edit."""
+    f = corpus / "data" / "articles" / f"{split}.jsonl"
+    a = json.loads(f.read_text())
+    change(a)
+    write_jsonl(f, [a])
+    if views:
+        write_views_and_manifest(corpus)
+
+
 def rules(report):
     return sorted({(i.rule, i.line) for i in report.incidents})
 
@@ -52,11 +63,7 @@ def test_clean_corpus(corpus):
 
 
 def test_split_mismatch(corpus):
-    f = corpus / "data" / "articles" / "test.jsonl"
-    a = json.loads(f.read_text())
-    a["split"] = "train"
-    write_jsonl(f, [a])
-    write_views_and_manifest(corpus)
+    edit(corpus, "test", lambda a: a.update(split="train"))
     assert ("corpus.split-mismatch", 1) in rules(validate_corpus(corpus))
 
 
@@ -66,40 +73,27 @@ def test_missing_split(corpus):
 
 
 def test_duplicate_id_across_splits(corpus):
-    f = corpus / "data" / "articles" / "test.jsonl"
-    a = json.loads(f.read_text())
-    a["id"] = "c-0"
-    write_jsonl(f, [a])
-    write_views_and_manifest(corpus)
+    edit(corpus, "test", lambda a: a.update(id="c-0"))
     assert ("article.duplicate-id", 1) in rules(validate_corpus(corpus))
 
 
 def test_near_duplicate_text_in_two_splits_is_a_leak(corpus):
     train = json.loads((corpus / "data" / "articles" / "train.jsonl").read_text())
-    f = corpus / "data" / "articles" / "test.jsonl"
-    a = json.loads(f.read_text())
-    a["text"] = train["text"] + " Extra."  # same article, one sentence longer
-    a["quotes"] = []
-    write_jsonl(f, [a])
-    write_views_and_manifest(corpus)
+    # the same article, one sentence longer
+    edit(corpus, "test", lambda a: a.update(text=train["text"] + " Extra.", quotes=[]))
     found = [i for i in validate_corpus(corpus).incidents if i.rule == "corpus.leak"]
     assert len(found) == 1 and "c-0" in found[0].message
 
 
 def test_unknown_registry_id(corpus):
-    f = corpus / "data" / "articles" / "train.jsonl"
-    a = json.loads(f.read_text())
-    a["entities"][0]["kb_id"] = "QSW:P999"
-    write_jsonl(f, [a])
-    write_views_and_manifest(corpus)
+    edit(corpus, "train", lambda a: a["entities"][0].update(kb_id="QSW:P999"))
     assert ("kb.unknown", 1) in rules(validate_corpus(corpus))
 
 
 def test_changed_file_fails_checksum(corpus):
-    f = corpus / "data" / "articles" / "train.jsonl"
-    a = json.loads(f.read_text())
-    a["quotes"][0]["stances"][0]["label"] = "against"  # a label change after the release
-    write_jsonl(f, [a])
+    # a label change after the release, views and manifest left as they were
+    edit(corpus, "train", lambda a: a["quotes"][0]["stances"][0].update(label="against"),
+         views=False)
     found = rules(validate_corpus(corpus))
     assert ("corpus.checksum", 0) in found
     assert ("corpus.manifest", 0) in found  # the quote view is now stale too
